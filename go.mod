@@ -1,0 +1,3 @@
+module github.com/mqttlab/mqttlab
+
+go 1.26

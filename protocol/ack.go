@@ -1,0 +1,273 @@
+package protocol
+
+// Puback acknowledges a QoS 1 PUBLISH (§3.4).
+type Puback struct {
+	Version    Version
+	PacketID   uint16
+	ReasonCode ReasonCode // 5.0 only
+	Props      Properties // 5.0 only
+}
+
+// Pubrec is the first answer to a QoS 2 PUBLISH: received (§3.5).
+type Pubrec struct {
+	Version    Version
+	PacketID   uint16
+	ReasonCode ReasonCode
+	Props      Properties
+}
+
+// Pubrel releases a QoS 2 message after PUBREC (§3.6).
+type Pubrel struct {
+	Version    Version
+	PacketID   uint16
+	ReasonCode ReasonCode
+	Props      Properties
+}
+
+// Pubcomp completes a QoS 2 exchange (§3.7).
+type Pubcomp struct {
+	Version    Version
+	PacketID   uint16
+	ReasonCode ReasonCode
+	Props      Properties
+}
+
+// ack is the shape the four acknowledgements share; each converts to it.
+type ack struct {
+	Version    Version
+	PacketID   uint16
+	ReasonCode ReasonCode
+	Props      Properties
+}
+
+// Type returns PUBACK.
+func (*Puback) Type() Type { return PUBACK }
+
+// Type returns PUBREC.
+func (*Pubrec) Type() Type { return PUBREC }
+
+// Type returns PUBREL.
+func (*Pubrel) Type() Type { return PUBREL }
+
+// Type returns PUBCOMP.
+func (*Pubcomp) Type() Type { return PUBCOMP }
+
+func (p *Puback) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBACK, fPubackCode) }
+func (p *Pubrec) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBREC, fPubrecCode) }
+func (p *Pubrel) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBREL, fPubrelCode) }
+func (p *Pubcomp) decode(c *cursor, h FixedHeader) error { return (*ack)(p).decode(c, PUBCOMP, fPubcompCode) }
+
+// AppendTo appends the encoded PUBACK to dst.
+func (p *Puback) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).appendTo(dst, PUBACK) }
+
+// AppendTo appends the encoded PUBREC to dst.
+func (p *Pubrec) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).appendTo(dst, PUBREC) }
+
+// AppendTo appends the encoded PUBREL to dst.
+func (p *Pubrel) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).appendTo(dst, PUBREL) }
+
+// AppendTo appends the encoded PUBCOMP to dst.
+func (p *Pubcomp) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).appendTo(dst, PUBCOMP) }
+
+func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
+	p.Version = c.v
+	c.group("Variable header")
+	defer c.endGroup()
+	var err error
+	if p.PacketID, err = c.u16(fPacketID); err != nil {
+		return err
+	}
+	if p.PacketID == 0 {
+		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
+	}
+	p.ReasonCode = Success
+	p.Props = Properties{User: p.Props.User[:0]}
+	if c.v != V5 || c.left() == 0 {
+		return nil // the reason code and properties may be omitted (§3.4.2.1)
+	}
+	rc, err := c.u8(code)
+	if err != nil {
+		return err
+	}
+	p.ReasonCode = ReasonCode(rc)
+	if c.ex != nil {
+		c.ex.setValue(codeValue(p.ReasonCode, t) + ": " + p.ReasonCode.Meaning())
+	}
+	if !p.ReasonCode.AllowedIn(t) {
+		return ErrBadReasonCode
+	}
+	if c.left() == 0 {
+		return nil // §3.4.2.2: no property length means no properties
+	}
+	return p.Props.decode(c, t)
+}
+
+func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
+	if !p.Version.Valid() {
+		return dst, ErrVersionUnknown
+	}
+	if p.PacketID == 0 {
+		return dst, ErrPacketIDZero
+	}
+	flags := requiredFlags[t]
+	if p.Version != V5 {
+		dst, _ = appendHeader(dst, t, flags, 2)
+		return appendUint16(dst, p.PacketID), nil
+	}
+	if !p.ReasonCode.AllowedIn(t) {
+		return dst, ErrBadReasonCode
+	}
+	props, err := p.Props.size(t)
+	if err != nil {
+		return dst, err
+	}
+	switch {
+	case props == 0 && p.ReasonCode == Success:
+		dst, _ = appendHeader(dst, t, flags, 2)
+		return appendUint16(dst, p.PacketID), nil
+	case props == 0:
+		dst, _ = appendHeader(dst, t, flags, 3)
+		return append(appendUint16(dst, p.PacketID), byte(p.ReasonCode)), nil
+	}
+	if dst, err = appendHeader(dst, t, flags, 3+VarintLen(uint32(props))+props); err != nil {
+		return dst, err
+	}
+	dst = append(appendUint16(dst, p.PacketID), byte(p.ReasonCode))
+	return p.Props.appendTo(dst, props), nil
+}
+
+// Pingreq asks the server to answer with PINGRESP: proof both ends and the
+// network are alive (§3.12).
+type Pingreq struct{}
+
+// Pingresp answers PINGREQ (§3.13).
+type Pingresp struct{}
+
+// Type returns PINGREQ.
+func (*Pingreq) Type() Type { return PINGREQ }
+
+// Type returns PINGRESP.
+func (*Pingresp) Type() Type { return PINGRESP }
+
+func (*Pingreq) decode(*cursor, FixedHeader) error  { return nil }
+func (*Pingresp) decode(*cursor, FixedHeader) error { return nil }
+
+// AppendTo appends the encoded PINGREQ to dst.
+func (*Pingreq) AppendTo(dst []byte) ([]byte, error) { return append(dst, byte(PINGREQ)<<4, 0), nil }
+
+// AppendTo appends the encoded PINGRESP to dst.
+func (*Pingresp) AppendTo(dst []byte) ([]byte, error) { return append(dst, byte(PINGRESP)<<4, 0), nil }
+
+// Disconnect is the DISCONNECT packet (§3.14). In 3.1 and 3.1.1 only the
+// client sends it and it carries nothing; in 5.0 either side may send it
+// with a reason code.
+type Disconnect struct {
+	Version    Version
+	ReasonCode ReasonCode // 5.0 only
+	Props      Properties // 5.0 only
+}
+
+// Type returns DISCONNECT.
+func (*Disconnect) Type() Type { return DISCONNECT }
+
+func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
+	p.Version, p.ReasonCode, p.Props = c.v, Success, Properties{}
+	if c.v != V5 || c.left() == 0 {
+		return nil
+	}
+	c.group("Variable header")
+	defer c.endGroup()
+	rc, err := c.u8(fDisconnectCode)
+	if err != nil {
+		return err
+	}
+	p.ReasonCode = ReasonCode(rc)
+	if c.ex != nil {
+		c.ex.setValue(codeValue(p.ReasonCode, DISCONNECT) + ": " + p.ReasonCode.Meaning())
+	}
+	if !p.ReasonCode.AllowedIn(DISCONNECT) {
+		return ErrBadReasonCode // §3.14.2.1
+	}
+	if c.left() == 0 {
+		return nil
+	}
+	return p.Props.decode(c, DISCONNECT)
+}
+
+// AppendTo appends the encoded DISCONNECT to dst.
+func (p *Disconnect) AppendTo(dst []byte) ([]byte, error) {
+	if !p.Version.Valid() {
+		return dst, ErrVersionUnknown
+	}
+	if p.Version != V5 {
+		return append(dst, byte(DISCONNECT)<<4, 0), nil
+	}
+	return appendCodeAndProps(dst, DISCONNECT, p.ReasonCode, &p.Props)
+}
+
+// appendCodeAndProps encodes the body DISCONNECT and AUTH share: a reason
+// code and properties, both omitted when the code is Success and there are
+// no properties, the properties alone omitted when empty.
+func appendCodeAndProps(dst []byte, t Type, code ReasonCode, props *Properties) ([]byte, error) {
+	if !code.AllowedIn(t) {
+		return dst, ErrBadReasonCode
+	}
+	n, err := props.size(t)
+	if err != nil {
+		return dst, err
+	}
+	switch {
+	case n == 0 && code == Success:
+		return append(dst, byte(t)<<4, 0), nil
+	case n == 0:
+		return append(dst, byte(t)<<4, 1, byte(code)), nil
+	}
+	if dst, err = appendHeader(dst, t, 0, 1+VarintLen(uint32(n))+n); err != nil {
+		return dst, err
+	}
+	return props.appendTo(append(dst, byte(code)), n), nil
+}
+
+// Auth is the AUTH packet of MQTT 5.0's extended authentication (§3.15).
+type Auth struct {
+	ReasonCode ReasonCode
+	Props      Properties
+}
+
+// Type returns AUTH.
+func (*Auth) Type() Type { return AUTH }
+
+func (p *Auth) decode(c *cursor, h FixedHeader) error {
+	p.ReasonCode, p.Props = Success, Properties{}
+	if c.left() == 0 {
+		return nil // §3.15.2.1: Success with no properties may be omitted
+	}
+	c.group("Variable header")
+	defer c.endGroup()
+	rc, err := c.u8(fAuthCode)
+	if err != nil {
+		return err
+	}
+	p.ReasonCode = ReasonCode(rc)
+	if c.ex != nil {
+		c.ex.setValue(codeValue(p.ReasonCode, AUTH) + ": " + p.ReasonCode.Meaning())
+	}
+	if !p.ReasonCode.AllowedIn(AUTH) {
+		return ErrBadReasonCode // §3.15.2.1
+	}
+	if c.left() == 0 {
+		return nil
+	}
+	if err := p.Props.decode(c, AUTH); err != nil {
+		return err
+	}
+	if !p.Props.AuthMethod.Present {
+		return withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
+	}
+	return nil
+}
+
+// AppendTo appends the encoded AUTH to dst (AUTH exists only in 5.0).
+func (p *Auth) AppendTo(dst []byte) ([]byte, error) {
+	return appendCodeAndProps(dst, AUTH, p.ReasonCode, &p.Props)
+}

@@ -1,0 +1,175 @@
+package protocol
+
+// cursor walks the bytes of one packet for the decoders. When ex is set it
+// also records every field it reads, which is how Explain annotates a
+// packet with the very code that decodes it. Recording costs one nil check
+// per field when ex is nil.
+type cursor struct {
+	b         []byte // the bytes decoded: the body, or for Explain the whole packet
+	off       int    // next byte to read
+	end       int    // end of the packet within b
+	start     int    // where the field read last began, for error offsets
+	v         Version
+	ex        *explainer
+	truncated bool // Explain only: b ended before end
+}
+
+func (c *cursor) left() int { return c.end - c.off }
+
+// take returns the next n bytes and records them as field f.
+func (c *cursor) take(n int, f *fieldDef) ([]byte, error) {
+	if n > c.end-c.off || n < 0 {
+		return nil, ErrTruncated
+	}
+	c.start = c.off
+	b := c.b[c.off : c.off+n : c.off+n]
+	c.off += n
+	if c.ex != nil {
+		c.ex.add(f, c.start, n, "")
+	}
+	return b, nil
+}
+
+func (c *cursor) u8(f *fieldDef) (byte, error) {
+	if c.off >= c.end {
+		return 0, ErrTruncated
+	}
+	c.start = c.off
+	x := c.b[c.off]
+	c.off++
+	if c.ex != nil {
+		c.ex.add(f, c.start, 1, itoa(int(x)))
+	}
+	return x, nil
+}
+
+func (c *cursor) u16(f *fieldDef) (uint16, error) {
+	if c.end-c.off < 2 {
+		return 0, ErrTruncated
+	}
+	c.start = c.off
+	x := uint16(c.b[c.off])<<8 | uint16(c.b[c.off+1])
+	c.off += 2
+	if c.ex != nil {
+		c.ex.add(f, c.start, 2, itoa(int(x)))
+	}
+	return x, nil
+}
+
+func (c *cursor) u32(f *fieldDef) (uint32, error) {
+	if c.end-c.off < 4 {
+		return 0, ErrTruncated
+	}
+	c.start = c.off
+	b := c.b[c.off : c.off+4]
+	x := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	c.off += 4
+	if c.ex != nil {
+		c.ex.add(f, c.start, 4, itoa(int(x)))
+	}
+	return x, nil
+}
+
+func (c *cursor) varint(f *fieldDef) (uint32, error) {
+	x, n, err := ParseVarint(c.b[c.off:c.end])
+	if err != nil {
+		c.start = c.off
+		return 0, err
+	}
+	if n == 0 {
+		return 0, ErrTruncated
+	}
+	c.start = c.off
+	c.off += n
+	if c.ex != nil {
+		c.ex.add(f, c.start, n, itoa(int(x)))
+	}
+	return x, nil
+}
+
+// strLen reads the two-byte length that prefixes field f.
+func (c *cursor) strLen(f *fieldDef) (int, error) {
+	if c.end-c.off < 2 {
+		return 0, ErrTruncated
+	}
+	c.start = c.off
+	n := int(c.b[c.off])<<8 | int(c.b[c.off+1])
+	c.off += 2
+	if c.ex != nil {
+		c.ex.addLength(f, c.start, n)
+	}
+	return n, nil
+}
+
+// binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).
+func (c *cursor) binary(f *fieldDef) ([]byte, error) {
+	n, err := c.strLen(f)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.take(n, f)
+	if err == nil && c.ex != nil {
+		c.ex.setValue(hexValue(b))
+	}
+	return b, err
+}
+
+// utf8 reads a length-prefixed UTF-8 string and checks it (§1.5.3 of
+// 3.1.1, §1.5.4 of 5.0). It returns the bytes; the caller makes a string
+// of them, or reuses one it has (see internString).
+func (c *cursor) utf8(f *fieldDef) ([]byte, error) {
+	n, err := c.strLen(f)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.take(n, f)
+	if err != nil {
+		return nil, err
+	}
+	if c.ex != nil {
+		c.ex.setValue(quote(b))
+	}
+	return b, validUTF8(b)
+}
+
+// rest returns everything up to the end of the packet as field f.
+func (c *cursor) rest(f *fieldDef) []byte {
+	b, _ := c.take(c.end-c.off, f)
+	return b
+}
+
+// Explain helpers: no-ops unless explaining.
+
+func (c *cursor) value(s string) {
+	if c.ex != nil {
+		c.ex.setValue(s)
+	}
+}
+
+func (c *cursor) group(name string) {
+	if c.ex != nil {
+		c.ex.path = append(c.ex.path, name)
+	}
+}
+
+func (c *cursor) groupN(name string, n int) {
+	if c.ex != nil {
+		c.ex.path = append(c.ex.path, name+" "+itoa(n))
+	}
+}
+
+func (c *cursor) endGroup() {
+	if c.ex != nil {
+		c.ex.path = c.ex.path[:len(c.ex.path)-1]
+	}
+}
+
+// internString returns old when b holds the same bytes, and a new string
+// otherwise; the comparison does not allocate. This is what lets decoding
+// into a reused packet run without allocations.
+func internString(old string, b []byte) string {
+	if string(b) == old {
+		return old
+	}
+	return string(b)
+}

@@ -1,0 +1,273 @@
+package protocol
+
+import "unicode/utf8"
+
+// Field is one field of an explained packet: where its bytes are, what it
+// is called, its value in human form and what it means.
+type Field struct {
+	Offset int      // first byte of the field in the packet
+	Len    int      // number of bytes
+	Path   []string // e.g. ["Variable header", "Properties", "Message Expiry Interval"]
+	Key    string   // stable identifier of the field, for translations: "publish.topic"
+	Value  string   // the value in human form: `"sensors/k1/temp"`, "60", "0x87 Not authorized"
+	// Meaning says in one line what the field is for.
+	Meaning string
+	// Spec is the section of the specification of the packet's version
+	// that defines the field: "MQTT 5.0 §3.3.2.1".
+	Spec string
+}
+
+// Name is the last element of the field's path.
+func (f Field) Name() string {
+	if len(f.Path) == 0 {
+		return ""
+	}
+	return f.Path[len(f.Path)-1]
+}
+
+// Explanation is the annotation of one packet's bytes.
+type Explanation struct {
+	Version Version
+	// Packet is the decoded packet; on error it holds what was decoded
+	// before the error, and it is nil when not even the type was readable.
+	Packet Packet
+	// Fields cover the packet's bytes in order, without gaps or overlap,
+	// from offset 0; on success up to the last byte, on error up to the
+	// last field that could be read.
+	Fields []Field
+	// Err is the decoding error, if any, and ErrOffset the offset of the
+	// bytes it is about.
+	Err       error
+	ErrOffset int
+}
+
+// Explain decodes raw, which holds one packet, and annotates every field
+// of it. v is the connection's protocol version (a CONNECT carries its
+// own). It never panics: on malformed or truncated input it returns the
+// fields it could read and the error at the offset where decoding failed.
+func Explain(raw []byte, v Version) Explanation {
+	ex := &explainer{v: v}
+	out := Explanation{Version: v}
+	c := cursor{b: raw, end: len(raw), v: v, ex: ex}
+	fail := func(err error, at int) Explanation {
+		out.Fields, out.Err, out.ErrOffset = ex.build(), err, at
+		return out
+	}
+
+	ex.path = append(ex.path, "Fixed header")
+	first, err := c.u8(fHeaderByte)
+	if err != nil {
+		return fail(err, 0)
+	}
+	h := FixedHeader{Type: Type(first >> 4), Flags: first & 0x0f}
+	ex.setValue(describeHeaderByte(h))
+	rem, err := c.varint(fRemainingLength)
+	if err != nil {
+		return fail(err, c.off)
+	}
+	h.Remaining = int(rem)
+	ex.setValue(bytesOf(h.Remaining) + " follow")
+	ex.path = ex.path[:0]
+
+	if h.Type == CONNECT {
+		// The version of a CONNECT is its own protocol level.
+		v, c.v, ex.v = 0, 0, 0
+	}
+	out.Packet = New(h.Type)
+	if out.Packet == nil || (h.Type != CONNECT && !v.Valid()) {
+		if out.Packet == nil {
+			return fail(ErrReservedType, 0)
+		}
+		return fail(ErrVersionUnknown, 0)
+	}
+	if err := h.check(v); err != nil {
+		return fail(err, 0)
+	}
+	c.end = c.off + h.Remaining
+	if c.end > len(raw) {
+		c.end, c.truncated = len(raw), true
+	}
+	err = out.Packet.decode(&c, h)
+	if cn, ok := out.Packet.(*Connect); ok {
+		out.Version, ex.v = cn.Version, cn.Version
+	}
+	switch {
+	case err == ErrTruncated || (err == nil && c.truncated):
+		return fail(ErrTruncated, c.off)
+	case err != nil:
+		return fail(err, c.start)
+	case c.off != c.end:
+		return fail(ErrTrailingBytes, c.off)
+	case len(raw) > c.end:
+		return fail(ErrTrailingBytes, c.end)
+	}
+	out.Fields = ex.build()
+	return out
+}
+
+// explainer collects the fields the cursor reads. Fields are built at the
+// end, once the version is known: a CONNECT declares it half-way through.
+type explainer struct {
+	v       Version
+	path    []string
+	entries []entry
+}
+
+type entry struct {
+	def      *fieldDef
+	off, n   int
+	path     []string
+	value    string
+	label    string // replaces the field's name when set
+	isLength bool
+}
+
+func (e *explainer) add(f *fieldDef, off, n int, value string) {
+	e.entries = append(e.entries, entry{def: f, off: off, n: n, path: e.pathCopy(), value: value})
+}
+
+func (e *explainer) addLength(f *fieldDef, off, n int) {
+	e.entries = append(e.entries, entry{def: f, off: off, n: 2, path: e.pathCopy(), value: bytesOf(n), isLength: true})
+}
+
+func (e *explainer) pathCopy() []string {
+	if len(e.path) == 0 {
+		return nil
+	}
+	return append([]string(nil), e.path...)
+}
+
+func (e *explainer) setValue(s string) {
+	if len(e.entries) > 0 {
+		e.entries[len(e.entries)-1].value = s
+	}
+}
+
+func (e *explainer) build() []Field {
+	out := make([]Field, len(e.entries))
+	for i, en := range e.entries {
+		name := en.def.nameFor(e.v)
+		if en.label != "" {
+			name = en.label
+		}
+		f := Field{Offset: en.off, Len: en.n, Key: en.def.key, Value: en.value,
+			Meaning: en.def.meaning, Spec: en.def.specFor(e.v)}
+		if en.isLength {
+			name += " length"
+			f.Key += ".length"
+			f.Meaning = "Two-byte big-endian length of the " + en.def.nameFor(e.v) + " that follows."
+			f.Spec = specFor(e.v, "1.5.3", "1.5.4")
+		}
+		f.Path = append(en.path, name)
+		out[i] = f
+	}
+	return out
+}
+
+func specFor(v Version, s311, s5 string) string {
+	if v == V5 {
+		if s5 == "" {
+			return ""
+		}
+		return "MQTT 5.0 §" + s5
+	}
+	if s311 == "" {
+		return ""
+	}
+	return "MQTT 3.1.1 §" + s311
+}
+
+func describeHeaderByte(h FixedHeader) string {
+	s := h.Type.String() + " (" + itoa(int(h.Type)) + ")"
+	if h.Type == PUBLISH {
+		return s + ", DUP " + bit(h.Flags, 3) + ", QoS " + itoa(int(h.Flags>>1&3)) + ", RETAIN " + bit(h.Flags, 0)
+	}
+	return s + ", flags " + bits4(h.Flags)
+}
+
+func bit(b byte, i uint) string {
+	if b&(1<<i) != 0 {
+		return "1"
+	}
+	return "0"
+}
+
+func bits4(b byte) string { return bit(b, 3) + bit(b, 2) + bit(b, 1) + bit(b, 0) }
+
+// quote shows a string value; long ones are cut.
+func quote(b []byte) string {
+	const max = 96
+	if len(b) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		return `"` + string(b[:cut]) + `…" (` + itoa(len(b)) + " bytes)"
+	}
+	return `"` + string(b) + `"`
+}
+
+// hexValue shows binary data as hex; long data is cut.
+func hexValue(b []byte) string {
+	const max = 32
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	n := len(b)
+	if n > max {
+		n = max
+	}
+	out := make([]byte, 0, 3*n+16)
+	for i, x := range b[:n] {
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, hexDigits[x>>4], hexDigits[x&15])
+	}
+	if len(b) > max {
+		out = append(out, "… ("+itoa(len(b))+" bytes)"...)
+	}
+	return string(out)
+}
+
+// payloadValue shows a payload as text when it is printable UTF-8, else hex.
+func payloadValue(b []byte) string {
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	if utf8.Valid(b) {
+		printable := true
+		for _, r := range string(b) {
+			if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+				printable = false
+				break
+			}
+		}
+		if printable {
+			return quote(b)
+		}
+	}
+	return hexValue(b)
+}
+
+func codeValue(c ReasonCode, t Type) string {
+	return "0x" + hex2(byte(c)) + " " + c.NameIn(t)
+}
+
+// nameLast renames the last field recorded: it becomes name under a group
+// named group (a property's identifier, read before its name is known).
+func (e *explainer) nameLast(group, name string) {
+	if len(e.entries) == 0 {
+		return
+	}
+	en := &e.entries[len(e.entries)-1]
+	en.path = append(en.path, group)
+	en.label = name
+}
+
+func bytesOf(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return itoa(n) + " bytes"
+}

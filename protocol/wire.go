@@ -1,0 +1,161 @@
+package protocol
+
+import "unicode/utf8"
+
+// Limits of the wire format.
+const (
+	// MaxRemainingLength is the largest Remaining Length a variable byte
+	// integer can carry (§2.2.3 of 3.1.1, §1.5.5 of 5.0).
+	MaxRemainingLength = 268_435_455
+	// MaxPacketSize is the largest possible packet: a 5-byte fixed header
+	// and the largest remaining length.
+	MaxPacketSize = MaxRemainingLength + 5
+	// MaxString is the longest UTF-8 string or binary data field (§1.5).
+	MaxString = 65_535
+	// MaxVarint is the largest value a variable byte integer holds.
+	MaxVarint = MaxRemainingLength
+)
+
+// AppendVarint appends the variable byte integer encoding of x (§1.5.5),
+// which must not exceed MaxVarint.
+func AppendVarint(dst []byte, x uint32) []byte {
+	for x >= 0x80 {
+		dst = append(dst, byte(x)|0x80)
+		x >>= 7
+	}
+	return append(dst, byte(x))
+}
+
+// VarintLen is the number of bytes AppendVarint uses for x.
+func VarintLen(x uint32) int {
+	switch {
+	case x < 1<<7:
+		return 1
+	case x < 1<<14:
+		return 2
+	case x < 1<<21:
+		return 3
+	}
+	return 4
+}
+
+// ParseVarint decodes a variable byte integer from the start of b. It
+// returns the value and the number of bytes used; n is 0 when b ends before
+// the integer does, and err is ErrVarintTooLong when a fifth byte would be
+// needed.
+func ParseVarint(b []byte) (x uint32, n int, err error) {
+	var shift uint
+	for i := 0; i < 4; i++ {
+		if i >= len(b) {
+			return 0, 0, nil
+		}
+		x |= uint32(b[i]&0x7f) << shift
+		if b[i]&0x80 == 0 {
+			return x, i + 1, nil
+		}
+		shift += 7
+	}
+	return 0, 0, ErrVarintTooLong
+}
+
+// validUTF8 applies the rules for UTF-8 encoded strings (§1.5.3 of 3.1.1,
+// §1.5.4 of 5.0): well-formed UTF-8 without surrogates, and no U+0000.
+// Go's UTF-8 decoder already rejects surrogates and overlong forms.
+func validUTF8(b []byte) error {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == 0 {
+			return ErrNullCharacter // [MQTT-1.5.3-2] [MQTT-1.5.4-2]
+		}
+		if c >= utf8.RuneSelf {
+			if !utf8.Valid(b[i:]) {
+				return ErrInvalidUTF8 // [MQTT-1.5.3-1] [MQTT-1.5.4-1]
+			}
+			for _, c := range b[i:] {
+				if c == 0 {
+					return ErrNullCharacter
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// ValidString reports whether s may be sent as an MQTT UTF-8 string.
+func ValidString(s string) error {
+	if err := validString(s); err != nil {
+		return err
+	}
+	return nil
+}
+
+func validString(s string) *Error {
+	if len(s) > MaxString {
+		return ErrStringTooLong
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 {
+			return ErrNullCharacter
+		}
+		if c >= utf8.RuneSelf {
+			if !utf8.ValidString(s[i:]) {
+				return ErrInvalidUTF8
+			}
+			for j := i; j < len(s); j++ {
+				if s[j] == 0 {
+					return ErrNullCharacter
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+func appendUint16(dst []byte, x uint16) []byte { return append(dst, byte(x>>8), byte(x)) }
+
+func appendUint32(dst []byte, x uint32) []byte {
+	return append(dst, byte(x>>24), byte(x>>16), byte(x>>8), byte(x))
+}
+
+// appendString appends a length-prefixed UTF-8 string or binary field; the
+// caller has checked the length.
+func appendString(dst []byte, s string) []byte {
+	dst = appendUint16(dst, uint16(len(s)))
+	return append(dst, s...)
+}
+
+func appendBinary(dst []byte, b []byte) []byte {
+	dst = appendUint16(dst, uint16(len(b)))
+	return append(dst, b...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// hex2 formats a byte as two lowercase hex digits.
+func hex2(b byte) string { return string([]byte{hexDigits[b>>4], hexDigits[b&15]}) }
+
+// itoa formats an int without strconv or fmt, keeping the package small.
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	i := len(buf)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
