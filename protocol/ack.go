@@ -52,10 +52,18 @@ func (*Pubrel) Type() Type { return PUBREL }
 // Type returns PUBCOMP.
 func (*Pubcomp) Type() Type { return PUBCOMP }
 
-func (p *Puback) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBACK, fPubackCode) }
-func (p *Pubrec) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBREC, fPubrecCode) }
-func (p *Pubrel) decode(c *cursor, h FixedHeader) error  { return (*ack)(p).decode(c, PUBREL, fPubrelCode) }
-func (p *Pubcomp) decode(c *cursor, h FixedHeader) error { return (*ack)(p).decode(c, PUBCOMP, fPubcompCode) }
+func (p *Puback) decode(c *cursor, h FixedHeader) error {
+	return (*ack)(p).decode(c, PUBACK, fPubackCode)
+}
+func (p *Pubrec) decode(c *cursor, h FixedHeader) error {
+	return (*ack)(p).decode(c, PUBREC, fPubrecCode)
+}
+func (p *Pubrel) decode(c *cursor, h FixedHeader) error {
+	return (*ack)(p).decode(c, PUBREL, fPubrelCode)
+}
+func (p *Pubcomp) decode(c *cursor, h FixedHeader) error {
+	return (*ack)(p).decode(c, PUBCOMP, fPubcompCode)
+}
 
 // AppendTo appends the encoded PUBACK to dst.
 func (p *Puback) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).appendTo(dst, PUBACK) }
