@@ -27,7 +27,7 @@ type conn struct {
 	lastRecv    atomic.Int64  // unix nanoseconds of the last complete packet
 	kaTimer     *time.Timer
 	kaExpired   atomic.Bool
-	problemInfo bool          // 5.0 Request Problem Information (default 1)
+	problemInfo bool // 5.0 Request Problem Information (default 1)
 	cleanStart  bool
 	expiry0     bool // the CONNECT had Session Expiry Interval 0
 
@@ -51,12 +51,12 @@ var errConnClosed = errors.New("connection closed")
 // endReason says why a connection ended, for the will, the DISCONNECT the
 // broker sends, and telemetry.
 type endReason struct {
-	err      error              // what ended the read loop
+	err      error               // what ended the read loop
 	code     protocol.ReasonCode // the reason code of the DISCONNECT sent or received
-	send     bool               // the broker sends a DISCONNECT with code (5.0)
-	will     bool               // the will is published
-	byClient bool               // the client sent DISCONNECT
-	text     string             // human-readable, for telemetry and reason strings
+	send     bool                // the broker sends a DISCONNECT with code (5.0)
+	will     bool                // the will is published
+	byClient bool                // the client sent DISCONNECT
+	text     string              // human-readable, for telemetry and reason strings
 }
 
 // Serve serves one client connection until it ends. It returns when the
