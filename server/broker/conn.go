@@ -25,7 +25,7 @@ type conn struct {
 
 	keepAlive   time.Duration // effective keep alive, 0 for none
 	lastRecv    atomic.Int64  // unix nanoseconds of the last complete packet
-	kaTimer     *time.Timer
+	kaTimer     atomic.Pointer[time.Timer]
 	kaExpired   atomic.Bool
 	problemInfo bool // 5.0 Request Problem Information (default 1)
 	cleanStart  bool
@@ -160,10 +160,12 @@ func (c *conn) armKeepAlive() {
 		return
 	}
 	limit := c.keepAlive * 3 / 2 // [MQTT-3.1.2-24] (3.1.1) [MQTT-3.1.2-22] (5.0)
-	c.kaTimer = time.AfterFunc(limit, func() {
+	t := time.AfterFunc(limit, func() {
 		idle := time.Duration(c.b.now() - c.lastRecv.Load())
 		if idle < limit {
-			c.kaTimer.Reset(limit - idle)
+			if t := c.kaTimer.Load(); t != nil {
+				t.Reset(limit - idle)
+			}
 			return
 		}
 		c.kaExpired.Store(true)
@@ -174,6 +176,7 @@ func (c *conn) armKeepAlive() {
 		}
 		c.nc.Close()
 	})
+	c.kaTimer.Store(t)
 }
 
 var errKeepAlive = errors.New("keep alive timeout")
@@ -222,8 +225,9 @@ func (c *conn) handle(h protocol.FixedHeader, body []byte) (endReason, bool) {
 	case protocol.AUTH:
 		var a protocol.Auth
 		if err = protocol.DecodeInto(&a, h, body, c.version); err == nil {
-			// No extended authentication method is supported (§4.12).
-			err = &protocol.Error{Code: protocol.BadAuthenticationMethod, Msg: "extended authentication is not supported"}
+			// AUTH needs an authentication method agreed at CONNECT, and
+			// a CONNECT with one was refused with 0x8C (§4.12, §3.15).
+			err = &protocol.Error{Code: protocol.ProtocolError, Msg: "AUTH without an authentication method agreed at CONNECT"}
 		}
 	case protocol.CONNECT:
 		err = protocol.ErrSecondConnect // [MQTT-3.1.0-2]
@@ -271,8 +275,8 @@ func (c *conn) handleDisconnect(h protocol.FixedHeader, body []byte) (endReason,
 
 // end closes the connection and detaches it from its session.
 func (c *conn) end(r endReason) {
-	if c.kaTimer != nil {
-		c.kaTimer.Stop()
+	if t := c.kaTimer.Load(); t != nil {
+		t.Stop()
 	}
 	if r.send && c.version == protocol.V5 {
 		d := &protocol.Disconnect{Version: c.version, ReasonCode: r.code}
@@ -287,7 +291,9 @@ func (c *conn) end(r endReason) {
 	} else {
 		c.drainAndCloseWrite(100 * time.Millisecond)
 	}
+	// Detach before closing: once the client sees the connection close,
+	// the session no longer routes to it.
+	c.sess.detach(c, r)
 	c.nc.Close()
 	c.r.Release()
-	c.sess.detach(c, r)
 }

@@ -102,9 +102,15 @@ func (s *session) deliver(e *encoder, qos protocol.QoS, retain bool, subIDs []ui
 	}
 	id := s.allocID()
 	d := s.send(c, e, qos, retain, subIDs, id, false)
-	if d == delivered {
+	switch d {
+	case delivered:
 		s.inflight = append(s.inflight, &outgoing{msg: e.m.keep(), id: id, qos: qos, retain: retain, subIDs: cloneIDs(subIDs)})
 		s.b.stats.inflight.Add(1)
+	case droppedBufferFull:
+		// QoS 1 and 2 are never dropped for a full buffer: only a closing
+		// connection refuses them, and the session keeps them for the
+		// next one.
+		return s.enqueue(&outgoing{msg: e.m.keep(), qos: qos, retain: retain, subIDs: subIDs})
 	}
 	return d
 }
