@@ -32,9 +32,9 @@ type conn struct {
 	expiry0     bool // the CONNECT had Session Expiry Interval 0
 
 	// Read-loop scratch, reused for every packet.
-	pub     *protocol.Publish
+	pub     *protocol.Publish // taken at the first PUBLISH: many clients only subscribe
 	aliasIn map[uint16]string
-	router  router
+	router  *router
 	limiter limiter
 
 	wmu      sync.Mutex
@@ -79,6 +79,17 @@ func (b *Broker) Serve(nc net.Conn) {
 }
 
 func (c *conn) run() {
+	if !c.handshake() {
+		return
+	}
+	c.r.Version = c.version
+	c.end(c.loop())
+}
+
+// handshake reads and handles CONNECT. It is a function of its own so that
+// its frame, with the decoded CONNECT, is gone from the stack while the
+// connection idles in loop: idle connections keep small stacks.
+func (c *conn) handshake() bool {
 	b := c.b
 	c.nc.SetReadDeadline(time.Now().Add(b.opts.ConnectTimeout))
 	h, raw, err := c.r.Next()
@@ -87,20 +98,15 @@ func (c *conn) run() {
 		b.stats.refused.Add(1)
 		c.nc.Close()
 		c.r.Release()
-		return
+		return false
 	}
 	b.stats.bytesReceived.Add(uint64(len(raw)))
 	var cp protocol.Connect
 	if err := protocol.DecodeInto(&cp, h, raw[len(raw)-h.Remaining:], 0); err != nil {
 		c.refuse(&cp, err)
-		return
+		return false
 	}
-	if !c.connect(&cp) {
-		return
-	}
-	c.r.Version = c.version
-	reason := c.loop()
-	c.end(reason)
+	return c.connect(&cp)
 }
 
 // refuse answers a CONNECT that could not be decoded: with a CONNACK

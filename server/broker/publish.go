@@ -12,7 +12,7 @@ import (
 // handlePublish handles a PUBLISH from the client (§3.3.4).
 func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 	if c.pub == nil {
-		c.pub = new(protocol.Publish)
+		c.pub, c.router = new(protocol.Publish), new(router)
 	}
 	p := c.pub
 	if err := protocol.DecodeInto(p, h, body, c.version); err != nil {
@@ -103,7 +103,7 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 
 	var m message
 	m.fromPublish(p, topic, s.id, b.now())
-	n := b.route(&c.router, &m)
+	n := b.route(c.router, &m)
 	if p.Retain {
 		b.retain(&m)
 	}
