@@ -329,10 +329,3 @@ func (s *session) resume() {
 	s.inflight = keep
 	s.drain()
 }
-
-// queueLen is the number of messages waiting and in flight.
-func (s *session) depth() (queued, inflight int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue), len(s.inflight)
-}

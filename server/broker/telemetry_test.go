@@ -70,7 +70,7 @@ func TestTelemetryRouteEvents(t *testing.T) {
 	if len(delivered) != 1 || delivered[0].(map[string]any)["client"] != "online" || len(queued) != 1 || queued[0] != "offline" {
 		t.Fatalf("route event %v", ev)
 	}
-	ev = nextEvent(t, obs, TopicSessions, func(ev map[string]any) bool {
+	nextEvent(t, obs, TopicSessions, func(ev map[string]any) bool {
 		for _, s := range ev["list"].([]any) {
 			if m := s.(map[string]any); m["client"] == "offline" && m["queued"] == 1.0 {
 				return true

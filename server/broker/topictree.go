@@ -207,39 +207,11 @@ func (g *shareGroup) pick() *subscription {
 	return members[start]
 }
 
-// walk calls fn for every subscription; used for snapshots.
-func (t *topicTree) walk(fn func(*subscription)) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	var visit func(n *node)
-	visit = func(n *node) {
-		for _, s := range n.subs {
-			fn(s)
-		}
-		for _, g := range n.groups {
-			for _, s := range g.members {
-				fn(s)
-			}
-		}
-		for _, c := range n.children {
-			visit(c)
-		}
-	}
-	visit(&t.root)
-}
-
 // size is the number of subscriptions.
 func (t *topicTree) size() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.count
-}
-
-// hasMatch reports whether any subscription matches topic; telemetry uses
-// it to produce events only while someone listens.
-func (t *topicTree) hasMatch(topic string) bool {
-	var scratch [4]*subscription
-	return len(t.match(topic, scratch[:0])) > 0
 }
 
 // anyMatch reports whether any subscription matches topic, without
