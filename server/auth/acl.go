@@ -14,7 +14,8 @@ const (
 	// before each delivery, live or retained.
 	Read Access = 1 << iota
 	// Write is publishing: checked against the topic of each PUBLISH, and
-	// of the will message at CONNECT.
+	// of the will message when it is to be published. (mosquitto accepts a
+	// CONNECT whose will it may not publish, and drops the will then.)
 	Write
 	// Subscribe is sending a SUBSCRIBE for a filter. The acl_file never
 	// refuses one (see the package documentation): Read decides what the
@@ -44,7 +45,7 @@ func (a Access) String() string {
 
 // Identity is who a client is, for the ACL: the user name it logged in
 // with and its client ID (the one the broker assigned, if the client sent
-// none).
+// none; %c stands for it).
 type Identity struct {
 	Username string
 	// Anonymous marks a client that connected without a user name: it gets

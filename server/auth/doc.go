@@ -68,10 +68,13 @@
 //
 // # Where mqttlab's reader is stricter than mosquitto's
 //
-// It refuses, with the file and line, a few lines mosquitto reads
-// differently from what they seem to say: "topic read" with no filter
-// (mosquitto grants readwrite on the topic named "read"), fields separated
-// by tabs (mosquitto reads "topic\tread" as one unknown word), an indented
-// '#' comment (mosquitto reads it as an unknown keyword and refuses the
-// file too), and names or filters that are not valid UTF-8.
+// It refuses, with the file and line, a few lines that mosquitto accepts
+// but reads differently from what they seem to say: "topic read" with no
+// filter (mosquitto grants readwrite on the topic named "read"), a tab
+// after the access word (mosquitto reads "topic read<TAB>a/b" as
+// readwrite on the topic "read<TAB>a/b"), and names or filters that are
+// not valid UTF-8 or hold a NUL. Like mosquitto, it refuses an indented
+// '#' comment and a tab right after the keyword. mosquitto warns about a
+// pattern without %c or %u; mqttlab accepts it silently (it applies to
+// every client, after the client's own topic rules).
 package auth

@@ -177,7 +177,7 @@ func TestACLAgreesWithReference(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	checks := 0
-	for range 3000 {
+	for range 1500 {
 		text, ref := randomACL(rng)
 		a, err := ParseACL("random.acl", strings.NewReader(text))
 		if err != nil {
