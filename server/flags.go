@@ -15,13 +15,14 @@ import (
 
 // config is what the serve flags say.
 type config struct {
-	httpAddr string
-	mqttAddr string
-	scenario string
-	users    string
-	acl      string
-	origins  []string
-	broker   broker.Options
+	httpAddr       string
+	mqttAddr       string
+	scenario       string
+	users          string
+	allowAnonymous bool
+	acl            string
+	origins        []string
+	broker         broker.Options
 }
 
 var errHelp = errors.New("help")
@@ -40,6 +41,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.mqttAddr, "mqtt", "127.0.0.1:1883", "TCP address of the MQTT broker; empty to disable")
 	fs.StringVar(&cfg.scenario, "scenario", "demo", "fleet scenario to run: a built-in name, a YAML file, or none")
 	fs.StringVar(&cfg.users, "users", "", "users file (lines user:bcrypt-hash, see mqttlab passwd); anonymous clients are refused when set")
+	fs.BoolVar(&cfg.allowAnonymous, "allow-anonymous", false, "with -users, also let clients without a user name connect")
 	fs.StringVar(&cfg.acl, "acl", "", "access control file in mosquitto's acl_file syntax")
 	origins := fs.String("origin", "", "comma-separated Origin host patterns allowed to open /mqtt (default: the same host only)")
 	fs.DurationVar(&cfg.broker.ConnectTimeout, "connect-timeout", d.ConnectTimeout, "time a new connection has to send CONNECT")

@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mqttlab/mqttlab/server/auth"
 )
 
 func main() {
@@ -33,6 +35,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case "version":
 			fmt.Fprintln(stdout, "mqttlab", version())
 			return 0
+		case "passwd":
+			return auth.Passwd(args[1:], stdin, stdout, stderr)
 		}
 	}
 	cfg, err := parseServeFlags(args, stderr)

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mqttlab/mqttlab/protocol"
+	"github.com/mqttlab/mqttlab/server/auth"
 	"github.com/mqttlab/mqttlab/server/broker"
 )
 
@@ -94,8 +96,43 @@ func newMux(b *broker.Broker, cfg *config) http.Handler {
 
 // configureAuth loads the users and ACL files into the broker options.
 func configureAuth(cfg *config) error {
-	if cfg.users != "" || cfg.acl != "" {
-		return errors.New("-users and -acl are not supported by this build")
+	if cfg.users != "" {
+		users, err := auth.LoadUsers(cfg.users)
+		if err != nil {
+			return fmt.Errorf("-users: %w", err)
+		}
+		users.AllowAnonymous = cfg.allowAnonymous
+		cfg.broker.Authenticate = func(_ broker.ConnInfo, user protocol.Opt[string], pass protocol.Opt[[]byte]) bool {
+			return users.Login(user, pass)
+		}
+	} else if cfg.allowAnonymous {
+		return errors.New("-allow-anonymous needs -users (without a users file everyone may connect)")
+	}
+	if cfg.acl != "" {
+		acl, err := auth.LoadACL(cfg.acl)
+		if err != nil {
+			return fmt.Errorf("-acl: %w", err)
+		}
+		cfg.broker.Permissions = func(c broker.ConnInfo) broker.Permissions {
+			return aclPermissions{acl.For(auth.Identity{Username: c.Username, Anonymous: !c.HasUsername, ClientID: c.ClientID})}
+		}
 	}
 	return nil
+}
+
+// aclPermissions applies an ACL file to one client. A subscription is
+// refused only when it can never deliver anything; what it delivers is
+// checked message by message, as mosquitto does.
+type aclPermissions struct{ acl *auth.ClientACL }
+
+func (p aclPermissions) Allow(topic string, a broker.Access) bool {
+	switch a {
+	case broker.AccessPublish:
+		return p.acl.Allow(topic, auth.Write)
+	case broker.AccessRead:
+		return p.acl.Allow(topic, auth.Read)
+	case broker.AccessSubscribe:
+		return p.acl.MayRead(topic)
+	}
+	return false
 }

@@ -221,3 +221,89 @@ func isBridgeState(topic string) bool {
 	_, last, ok := strings.Cut(rest, "/")
 	return ok && last == "state"
 }
+
+// MayRead reports whether a subscription to filter could deliver anything
+// to the client: whether some topic matching filter is granted read by the
+// client's section or patterns. Denies are not considered (they are
+// applied to each message, by Allow with Read). mosquitto's acl_file grants
+// every SUBSCRIBE and filters the deliveries; a broker that wants to refuse
+// a subscription which can never deliver anything asks MayRead.
+func (c *ClientACL) MayRead(filter string) bool {
+	if filter == "" || strings.HasPrefix(filter, "$share") {
+		return false
+	}
+	if c == nil {
+		return true
+	}
+	if c.rules.overlapsRead(filter, true) {
+		return true
+	}
+	return c.patterned && !c.dangerous && c.patterns.overlapsRead(filter, true)
+}
+
+// overlapsRead reports whether some filter below n that grants read
+// matches a topic that filter (the rest of a subscription's filter) also
+// matches. first says n is the root, where wildcards do not meet '$'
+// levels [MQTT-4.7.2-1].
+func (n *node) overlapsRead(filter string, first bool) bool {
+	if n == nil {
+		return false
+	}
+	level, rest, more := strings.Cut(filter, "/")
+	dollar := first && strings.HasPrefix(level, "$")
+	if n.hash&grantRead != 0 && !dollar {
+		return true // an ACL "#" here meets whatever the filter continues with
+	}
+	switch level {
+	case "#":
+		return n.anyRead(first)
+	case "+":
+		for name, c := range n.children {
+			if first && strings.HasPrefix(name, "$") {
+				continue
+			}
+			if c.overlapsAfter(rest, more) {
+				return true
+			}
+		}
+		return n.plus.overlapsAfter(rest, more)
+	}
+	if n.children[level].overlapsAfter(rest, more) {
+		return true
+	}
+	return !dollar && n.plus.overlapsAfter(rest, more)
+}
+
+func (n *node) overlapsAfter(rest string, more bool) bool {
+	if n == nil {
+		return false
+	}
+	if !more {
+		return (n.exact|n.hash)&grantRead != 0
+	}
+	return n.overlapsRead(rest, false)
+}
+
+// anyRead reports whether n, or anything below it, grants read: what a
+// subscription's "#" at n meets ("a/#" also matches "a" itself, unless n
+// is the root).
+func (n *node) anyRead(root bool) bool {
+	if n == nil {
+		return false
+	}
+	if (n.hash|n.exact)&grantRead != 0 && !root {
+		return true
+	}
+	if n.hash&grantRead != 0 {
+		return true
+	}
+	for name, c := range n.children {
+		if root && strings.HasPrefix(name, "$") {
+			continue
+		}
+		if c.anyRead(false) {
+			return true
+		}
+	}
+	return n.plus.anyRead(false)
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,7 +32,8 @@ type Broker struct {
 	seq      uint64
 	conns    map[net.Conn]struct{}
 
-	connected atomic.Int64 // clients with a live connection
+	authSlots chan struct{} // bounds concurrent Authenticate calls
+	connected atomic.Int64  // clients with a live connection
 	closing   atomic.Bool
 	clock     atomic.Int64 // coarse unix nanoseconds, see now
 	wg        sync.WaitGroup
@@ -46,12 +48,13 @@ func New(o Options) (*Broker, error) {
 		return nil, err
 	}
 	b := &Broker{
-		opts:     o,
-		sessions: make(map[string]*session),
-		conns:    make(map[net.Conn]struct{}),
-		started:  time.Now(),
-		stop:     make(chan struct{}),
-		stopped:  make(chan struct{}),
+		opts:      o,
+		sessions:  make(map[string]*session),
+		conns:     make(map[net.Conn]struct{}),
+		started:   time.Now(),
+		stop:      make(chan struct{}),
+		stopped:   make(chan struct{}),
+		authSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	b.clock.Store(time.Now().UnixNano())
 	b.tel = newTelemetry(b)

@@ -21,6 +21,7 @@ type conn struct {
 	remote  string
 	version protocol.Version
 	info    ConnInfo
+	perms   Permissions // nil allows everything
 	sess    *session
 
 	keepAlive   time.Duration // effective keep alive, 0 for none

@@ -16,7 +16,8 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 	c.version = cp.Version
 	v5 := c.version == protocol.V5
 	c.cleanStart = cp.CleanStart
-	c.info = ConnInfo{ClientID: cp.ClientID, Username: cp.Username.Value, RemoteAddr: c.remote, Version: c.version}
+	c.info = ConnInfo{ClientID: cp.ClientID, Username: cp.Username.Value, HasUsername: cp.Username.Present,
+		RemoteAddr: c.remote, Version: c.version}
 	if v5 {
 		c.problemInfo = cp.Props.RequestProblemInfo.Or(1) == 1
 	}
@@ -56,11 +57,19 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 		assigned = true
 	}
 
-	if auth := b.opts.Authenticate; auth != nil && !auth(c.info, cp.Username.Value, cp.Password.Value) {
-		if cp.Username.Present {
-			return refuse(protocol.BadUserNameOrPassword, "bad user name or password")
+	if auth := b.opts.Authenticate; auth != nil {
+		b.authSlots <- struct{}{}
+		ok := auth(c.info, cp.Username, cp.Password)
+		<-b.authSlots
+		if !ok {
+			if cp.Username.Present {
+				return refuse(protocol.BadUserNameOrPassword, "bad user name or password")
+			}
+			return refuse(protocol.NotAuthorized, "anonymous clients are not allowed")
 		}
-		return refuse(protocol.NotAuthorized, "anonymous clients are not allowed")
+	}
+	if f := b.opts.Permissions; f != nil {
+		c.perms = f(c.info)
 	}
 
 	c.keepAlive = time.Duration(cp.KeepAlive) * time.Second
@@ -148,7 +157,7 @@ func (b *Broker) openSession(c *conn, cp *protocol.Connect) (s *session, present
 				User:            w.Props.User,
 			}
 		}
-		wl = &will{msg: m.keep(), delay: time.Duration(w.Props.WillDelay.Value) * time.Second, info: c.info}
+		wl = &will{msg: m.keep(), delay: time.Duration(w.Props.WillDelay.Value) * time.Second, perms: c.perms}
 	}
 	var expiry uint32
 	switch {
@@ -212,6 +221,7 @@ func (b *Broker) openSession(c *conn, cp *protocol.Connect) (s *session, present
 		s.sendMax = rm // [MQTT-3.3.4-9]
 	}
 	s.maxPacket = int(cp.Props.MaximumPacketSize.Value)
+	s.perms = c.perms
 	s.aliasMax = cp.Props.TopicAliasMaximum.Value
 	s.aliases = nil
 	s.inQoS2 = s.inQoS2Keep(present)

@@ -88,8 +88,8 @@ func TestTakeOver(t *testing.T) {
 
 func TestAuthentication(t *testing.T) {
 	t.Parallel()
-	_, addr := startBroker(t, Options{Authenticate: func(c ConnInfo, user string, pass []byte) bool {
-		return user == "alice" && string(pass) == "secret"
+	_, addr := startBroker(t, Options{Authenticate: func(c ConnInfo, user protocol.Opt[string], pass protocol.Opt[[]byte]) bool {
+		return user.Value == "alice" && string(pass.Value) == "secret"
 	}})
 	cases := []struct {
 		user, pass string

@@ -115,7 +115,7 @@ func (b *Broker) publishWill(w *will) {
 		m.expires = b.now() + int64(m.props.MessageExpiry.Value)*1e9
 		m.kept = nil
 	}
-	if a := b.opts.Authorize; a != nil && !a(w.info, m.topic, AccessPublish) {
+	if w.perms != nil && !w.perms.Allow(m.topic, AccessPublish) {
 		b.tel.dropped(&m, "will not authorized")
 		return
 	}

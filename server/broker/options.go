@@ -50,11 +50,13 @@ type Options struct {
 	// DisableRetain turns retained messages off: 5.0 clients are told
 	// Retain Available 0 and a retained publish is refused with 0x9A.
 	DisableRetain bool
-	// Authenticate checks a client's credentials; nil accepts everyone.
-	Authenticate func(c ConnInfo, username string, password []byte) bool
-	// Authorize decides whether a client may publish to a topic or
-	// subscribe to a filter; nil allows everything.
-	Authorize func(c ConnInfo, topic string, access Access) bool
+	// Authenticate checks a client's credentials (absent and empty are
+	// told apart); nil accepts everyone. It may be slow (bcrypt): the
+	// broker runs at most GOMAXPROCS of them at once.
+	Authenticate func(c ConnInfo, username protocol.Opt[string], password protocol.Opt[[]byte]) bool
+	// Permissions returns what a client that just connected may do; it is
+	// asked once per connection. nil, or a nil result, allows everything.
+	Permissions func(c ConnInfo) Permissions
 	// Version is reported on $SYS/broker/version.
 	Version string
 }
@@ -62,18 +64,26 @@ type Options struct {
 // Access is what a client wants to do with a topic.
 type Access uint8
 
-// The accesses Authorize is asked about.
+// The accesses Permissions are asked about.
 const (
-	AccessPublish   Access = 1 // publish to a topic name
-	AccessSubscribe Access = 2 // subscribe to a topic filter
+	AccessPublish   Access = 1 // publish to a topic name (also its will, when published)
+	AccessSubscribe Access = 2 // subscribe to a topic filter: refused with 0x87 (0x80 in 3.1.1)
+	AccessRead      Access = 3 // receive a message on a topic name: checked at each delivery
 )
+
+// Permissions decide what one client may do. They are called from many
+// goroutines (every publisher delivering to the client) and must be fast.
+type Permissions interface {
+	Allow(topic string, access Access) bool
+}
 
 // ConnInfo describes the client a decision is about.
 type ConnInfo struct {
-	ClientID   string
-	Username   string
-	RemoteAddr string
-	Version    protocol.Version
+	ClientID    string // the assigned one, if the client sent none
+	Username    string
+	HasUsername bool // a client without a user name is anonymous
+	RemoteAddr  string
+	Version     protocol.Version
 }
 
 // Defaults returns the options New uses for zero fields.
@@ -148,3 +158,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	return o, errors.Join(errs...)
 }
+
+// PermissionsFunc lets an ordinary function be Permissions.
+type PermissionsFunc func(topic string, access Access) bool
+
+// Allow calls f.
+func (f PermissionsFunc) Allow(topic string, access Access) bool { return f(topic, access) }

@@ -56,7 +56,7 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 		refusal, why = protocol.PayloadFormatInvalid, "payload is not the UTF-8 its format indicator announces"
 	case strings.HasPrefix(topic, "$SYS"):
 		refusal, why = protocol.NotAuthorized, "clients cannot publish to $SYS topics"
-	case b.opts.Authorize != nil && !b.opts.Authorize(c.info, topic, AccessPublish):
+	case c.perms != nil && !c.perms.Allow(topic, AccessPublish):
 		refusal, why = protocol.NotAuthorized, "not authorized to publish to "+topic
 	}
 

@@ -30,9 +30,10 @@ type session struct {
 	inflight  []*outgoing // sent, not yet acknowledged, oldest first
 	queue     []*outgoing // waiting for the client or for room in the window
 	nextID    uint16
-	sendMax   int    // in-flight window towards the client
-	maxPacket int    // client's Maximum Packet Size, 0 for none
-	aliasMax  uint16 // client's Topic Alias Maximum
+	sendMax   int         // in-flight window towards the client
+	maxPacket int         // client's Maximum Packet Size, 0 for none
+	perms     Permissions // of the client's last connection; nil allows all
+	aliasMax  uint16      // client's Topic Alias Maximum
 	aliases   map[string]uint16
 	inQoS2    map[uint16]struct{} // QoS 2 ids received and not yet released
 	will      *will
@@ -53,12 +54,12 @@ type outgoing struct {
 	rel    bool // QoS 2: PUBREC received, PUBREL sent, waiting for PUBCOMP
 }
 
-// will is a client's will message and its delay (5.0), with who it is
-// published for (authorization is checked when it is published).
+// will is a client's will message and its delay (5.0), with its client's
+// permissions: whether it may be published is decided when it is.
 type will struct {
 	msg   *message
 	delay time.Duration
-	info  ConnInfo
+	perms Permissions
 }
 
 const neverExpires = math.MaxUint32
@@ -74,11 +75,12 @@ const (
 	droppedBufferFull // QoS 0 and the connection's write buffer is full
 	droppedTooLarge   // larger than the client's Maximum Packet Size
 	droppedExpired
+	droppedNotAuthorized // the client may not read the topic
 )
 
 var deliveryNames = [...]string{"delivered", "queued", "offline (QoS 0 is not queued)",
 	"session queue full", "connection buffer full (slow consumer)", "larger than the client's maximum packet size",
-	"message expired"}
+	"message expired", "not authorized to read the topic"}
 
 func (d delivery) String() string { return deliveryNames[d] }
 
@@ -89,6 +91,9 @@ func (s *session) deliver(e *encoder, qos protocol.QoS, retain bool, subIDs []ui
 	defer s.mu.Unlock()
 	if s.ended {
 		return droppedOffline
+	}
+	if s.perms != nil && !s.perms.Allow(e.m.topic, AccessRead) {
+		return droppedNotAuthorized
 	}
 	c := s.conn
 	if qos == 0 {

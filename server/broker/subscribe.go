@@ -28,7 +28,7 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		group, filter, shared := protocol.ParseShared(req.Filter)
 		code := protocol.ReasonCode(min(req.QoS, b.maxQoS()))
 		switch {
-		case b.opts.Authorize != nil && !b.opts.Authorize(c.info, filter, AccessSubscribe):
+		case c.perms != nil && !c.perms.Allow(filter, AccessSubscribe):
 			code = protocol.NotAuthorized // 0x80 in 3.1.1
 			reasons = append(reasons, "not authorized to subscribe to "+req.Filter)
 		}

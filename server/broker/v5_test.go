@@ -228,8 +228,10 @@ func TestMaximumPacketSizeBothWays(t *testing.T) {
 
 func TestAuthorizationCodes(t *testing.T) {
 	t.Parallel()
-	_, addr := startBroker(t, Options{Authorize: func(c ConnInfo, topic string, a Access) bool {
-		return !strings.HasPrefix(topic, "secret")
+	_, addr := startBroker(t, Options{Permissions: func(c ConnInfo) Permissions {
+		return PermissionsFunc(func(topic string, a Access) bool {
+			return !strings.HasPrefix(topic, "secret") && (c.ClientID != "reader" || a != AccessRead || topic != "open/hidden")
+		})
 	}})
 	for _, v := range versions {
 		c := connectRaw(t, addr, v, "acl")
@@ -250,6 +252,13 @@ func TestAuthorizationCodes(t *testing.T) {
 			t.Fatalf("PUBACK %v", a.ReasonCode)
 		}
 	}
+	// Reading is checked at each delivery.
+	reader := connectRaw(t, addr, protocol.V5, "reader")
+	reader.subscribe(1, protocol.Subscription{Filter: "open/#"})
+	w := connectRaw(t, addr, protocol.V5, "writer")
+	w.send(&protocol.Publish{Version: protocol.V5, Topic: "open/hidden", Payload: []byte("no")})
+	w.send(&protocol.Publish{Version: protocol.V5, Topic: "open/seen", Payload: []byte("yes")})
+	expectPublish(t, reader, "open/seen", "yes")
 	// A client that asked for no problem information gets no reason string.
 	c := dialRaw(t, addr, protocol.V5)
 	c.connect(&protocol.Connect{ClientID: "quiet", CleanStart: true, Props: protocol.Properties{RequestProblemInfo: protocol.Some(byte(0))}})

@@ -109,8 +109,8 @@ func TestWillDelay(t *testing.T) {
 
 func TestWillAuthorizedWhenPublished(t *testing.T) {
 	t.Parallel()
-	_, addr := startBroker(t, Options{Authorize: func(c ConnInfo, topic string, a Access) bool {
-		return a == AccessSubscribe || topic != "will/forbidden"
+	_, addr := startBroker(t, Options{Permissions: func(c ConnInfo) Permissions {
+		return PermissionsFunc(func(topic string, a Access) bool { return a != AccessPublish || topic != "will/forbidden" })
 	}})
 	w := watch(t, addr, "will/#")
 	c := willClient(t, addr, protocol.V5, "forbidden", &protocol.WillMessage{Topic: "will/forbidden", Payload: []byte("x")}, 0)
