@@ -197,6 +197,6 @@ func (c *conn) shutdown() {
 	}
 	go func() {
 		c.drainAndCloseWrite(time.Second)
-		c.nc.Close()
+		c.abort(endReason{err: errConnClosed, code: protocol.ServerShuttingDown, text: "server shutting down"})
 	}()
 }

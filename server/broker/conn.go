@@ -44,7 +44,8 @@ type conn struct {
 	flushing bool
 	wclosed  bool
 
-	takenOver bool // set under sess.mu by the connection that took over
+	takenOver bool  // set under sess.mu by the connection that took over
+	link      *Link // set for an in-memory connection, whose nc and r are nil
 }
 
 var errConnClosed = errors.New("connection closed")
@@ -97,11 +98,15 @@ func (c *conn) handshake() bool {
 	if err != nil || h.Type != protocol.CONNECT {
 		// [MQTT-3.1.0-1] the first packet must be CONNECT.
 		b.stats.refused.Add(1)
-		c.nc.Close()
-		c.r.Release()
+		c.close()
 		return false
 	}
-	b.stats.bytesReceived.Add(uint64(len(raw)))
+	return c.acceptConnect(h, raw)
+}
+
+// acceptConnect decodes and handles the CONNECT packet raw.
+func (c *conn) acceptConnect(h protocol.FixedHeader, raw []byte) bool {
+	c.b.stats.bytesReceived.Add(uint64(len(raw)))
 	var cp protocol.Connect
 	if err := protocol.DecodeInto(&cp, h, raw[len(raw)-h.Remaining:], 0); err != nil {
 		c.refuse(&cp, err)
@@ -129,8 +134,7 @@ func (c *conn) refuse(cp *protocol.Connect, err error) {
 		c.sendControl(ack)
 		c.drainAndCloseWrite(time.Second)
 	}
-	c.nc.Close()
-	c.r.Release()
+	c.close()
 	c.b.tel.refused(c, code, err)
 }
 
@@ -181,7 +185,8 @@ func (c *conn) armKeepAlive() {
 				Props: protocol.Properties{ReasonString: protocol.Some("no packet within 1.5 times the keep alive")}})
 			c.drainAndCloseWrite(time.Second)
 		}
-		c.nc.Close()
+		c.abort(endReason{err: errKeepAlive, code: protocol.KeepAliveTimeout, will: true,
+			text: "no packet within 1.5 times the keep alive"})
 	})
 	c.kaTimer.Store(t)
 }
@@ -301,6 +306,28 @@ func (c *conn) end(r endReason) {
 	// Detach before closing: once the client sees the connection close,
 	// the session no longer routes to it.
 	c.sess.detach(c, r)
+	c.close()
+}
+
+// close closes the transport: the network connection, or the in-memory
+// link's endpoint.
+func (c *conn) close() {
+	if c.link != nil {
+		c.link.closeEndpoint()
+		return
+	}
 	c.nc.Close()
 	c.r.Release()
+}
+
+// abort ends the connection from outside its read loop (keep alive, take
+// over, shutdown, a failed write): a network connection is closed and its
+// read loop ends it; an in-memory link, which has no read loop, is ended
+// here.
+func (c *conn) abort(r endReason) {
+	if c.link != nil {
+		c.link.end(r)
+		return
+	}
+	c.nc.Close()
 }

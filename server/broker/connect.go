@@ -30,8 +30,7 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 		}
 		c.sendControl(ack)
 		c.drainAndCloseWrite(time.Second)
-		c.nc.Close()
-		c.r.Release()
+		c.close()
 		b.tel.refused(c, code, &protocol.Error{Code: code, Msg: why})
 		return false
 	}
@@ -111,9 +110,8 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 	// be delivered to it until s.conn is set, below, under s.mu.
 	if err := c.sendControl(ack); err != nil {
 		s.mu.Unlock()
-		c.nc.Close()
-		c.r.Release()
 		s.detach(c, endReason{err: err, will: true, text: "connection lost during CONNECT"})
+		c.close()
 		return false
 	}
 	s.conn = c
@@ -126,7 +124,9 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 	b.connected.Add(1)
 	b.stats.connects.Add(1)
 	c.lastRecv.Store(b.now())
-	c.nc.SetReadDeadline(time.Time{})
+	if c.nc != nil {
+		c.nc.SetReadDeadline(time.Time{})
+	}
 	c.armKeepAlive()
 	c.limiter.init(b.opts.PublishRate)
 	b.tel.connected(c, cp, present)
@@ -246,5 +246,5 @@ func (s *session) inQoS2Keep(present bool) map[uint16]struct{} {
 // DISCONNECT is written.
 func (c *conn) closeAfterFlush() {
 	c.drainAndCloseWrite(time.Second)
-	c.nc.Close()
+	c.abort(endReason{err: errConnClosed, code: protocol.SessionTakenOver, text: "session taken over by a new connection"})
 }

@@ -113,8 +113,17 @@ func (c *conn) grow(n int) {
 	}
 }
 
-// kick starts the flusher if it is not running. Called with wmu held.
+// kick starts the flusher if it is not running. Called with wmu held. An
+// in-memory link has no flusher: its endpoint takes the bytes at once.
 func (c *conn) kick() {
+	if c.link != nil {
+		c.link.sink.Receive(c.out)
+		c.b.stats.bytesSent.Add(uint64(len(c.out)))
+		b := c.out[:0]
+		outPool.Put(&b)
+		c.out = nil
+		return
+	}
 	if !c.flushing {
 		c.flushing = true
 		c.b.wg.Add(1)
@@ -158,7 +167,7 @@ func (c *conn) flush() {
 			c.wmu.Lock()
 			c.wclosed = true
 			c.wmu.Unlock()
-			c.nc.Close() // the read loop sees the error and ends the connection
+			c.abort(endReason{err: err, code: protocol.UnspecifiedError, will: true, text: "write failed: " + err.Error()})
 		}
 		if cap(buf) > 64<<10 {
 			buf = nil // do not keep a burst's large buffer around
