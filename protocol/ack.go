@@ -86,7 +86,7 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		return err
 	}
 	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
+		return ErrPacketIDZero // the PUBLISH's own identifier [MQTT-2.3.1-6] (3.1.1) [MQTT-2.2.1-5] (5.0), never 0
 	}
 	p.ReasonCode = Success
 	p.Props = Properties{User: p.Props.User[:0]}
@@ -102,7 +102,7 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		c.ex.setValue(codeValue(p.ReasonCode, t) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(t) {
-		return ErrBadReasonCode
+		return badReasonCode(p.ReasonCode, t) // [MQTT-3.4.2-1] [MQTT-3.5.2-1] [MQTT-3.6.2-1] [MQTT-3.7.2-1]
 	}
 	if c.left() == 0 {
 		return nil // §3.4.2.2: no property length means no properties
@@ -123,7 +123,7 @@ func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
 		return appendUint16(dst, p.PacketID), nil
 	}
 	if !p.ReasonCode.AllowedIn(t) {
-		return dst, ErrBadReasonCode
+		return dst, badReasonCode(p.ReasonCode, t)
 	}
 	props, err := p.Props.size(t)
 	if err != nil {
@@ -194,7 +194,7 @@ func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
 		c.ex.setValue(codeValue(p.ReasonCode, DISCONNECT) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(DISCONNECT) {
-		return ErrBadReasonCode // §3.14.2.1
+		return badReasonCode(p.ReasonCode, DISCONNECT) // [MQTT-3.14.2-1]
 	}
 	if c.left() == 0 {
 		return nil
@@ -218,7 +218,7 @@ func (p *Disconnect) AppendTo(dst []byte) ([]byte, error) {
 // no properties, the properties alone omitted when empty.
 func appendCodeAndProps(dst []byte, t Type, code ReasonCode, props *Properties) ([]byte, error) {
 	if !code.AllowedIn(t) {
-		return dst, ErrBadReasonCode
+		return dst, badReasonCode(code, t)
 	}
 	n, err := props.size(t)
 	if err != nil {
@@ -261,7 +261,7 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 		c.ex.setValue(codeValue(p.ReasonCode, AUTH) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(AUTH) {
-		return ErrBadReasonCode // §3.15.2.1
+		return badReasonCode(p.ReasonCode, AUTH) // [MQTT-3.15.2-1]
 	}
 	if c.left() == 0 {
 		return nil

@@ -132,7 +132,7 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 	case PropTopicAlias:
 		p.TopicAlias = Some(x16)
 		if x16 == 0 {
-			return ErrTopicAliasZero // [MQTT-3.3.2-8]
+			return ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
 		}
 	case PropMaximumQoS:
 		p.MaximumQoS, bad = Some(x8), x8 > 1 // §3.2.2.3.4
