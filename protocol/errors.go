@@ -145,8 +145,8 @@ var (
 	ErrNoSubscriptions    = protoErr("MQTT-3.8.3-3/MQTT-3.8.3-2", "SUBSCRIBE with no topic filter")
 	ErrNoUnsubscriptions  = protoErr("MQTT-3.10.3-2", "UNSUBSCRIBE with no topic filter")
 	ErrSubOptionsReserved = malformed("MQTT-3.8.3-4/MQTT-3.8.3-5", "subscription options reserved bits are not 0")
-	ErrSubQoS3            = malformed("MQTT-3.8.3-4 (3.1.1)", "subscription maximum QoS is 3")
-	ErrRetainHandling3    = protoErr("", "retain handling is 3") // §3.8.3.1 (5.0)
+	ErrSubQoS3            = protoErr("MQTT-3.8.3-4 (3.1.1)", "subscription maximum QoS is 3") // a Protocol Error in 5.0 (§3.8.3.1); 3.1.1 closes the connection
+	ErrRetainHandling3    = protoErr("", "retain handling is 3")                              // §3.8.3.1 (5.0)
 	ErrNoLocalShared      = protoErr("MQTT-3.8.3-4 (5.0)", "no local set on a shared subscription")
 	ErrFilterEmpty        = &Error{TopicFilterInvalid, "MQTT-4.7.3-1", "topic filter is empty"}
 	ErrFilterHash         = &Error{TopicFilterInvalid, "MQTT-4.7.1-2/MQTT-4.7.1-1", "'#' must be alone in the last level of a filter"}
