@@ -108,8 +108,9 @@ func protoErr(rule, msg string) *Error  { return &Error{ProtocolError, rule, msg
 var (
 	// Fixed header and encoding of values.
 	ErrTruncated        = malformed("", "packet shorter than its fields")
-	ErrVarintTooLong    = malformed("", "variable byte integer longer than 4 bytes") // §2.2.3 (3.1.1), §1.5.5 (5.0)
-	ErrReservedType     = malformed("", "reserved packet type")                      // §2.2.1 (3.1.1), §2.1.2 (5.0)
+	ErrVarintTooLong    = malformed("", "variable byte integer longer than 4 bytes")                        // §2.2.3 (3.1.1), §1.5.5 (5.0)
+	ErrVarintNotMinimal = malformed("MQTT-1.5.5-1 (5.0)", "variable byte integer not in its shortest form") // also the algorithm of §2.2.3 (3.1.1)
+	ErrReservedType     = malformed("", "reserved packet type")                                             // §2.2.1 (3.1.1), §2.1.2 (5.0)
 	ErrReservedFlags    = malformed("MQTT-2.2.2-1/MQTT-2.1.3-1", "reserved fixed header flags have the wrong value")
 	ErrTrailingBytes    = malformed("", "bytes left over after the packet's last field")
 	ErrInvalidUTF8      = malformed("MQTT-1.5.3-1/MQTT-1.5.4-1", "string is not well-formed UTF-8")
