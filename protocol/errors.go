@@ -141,6 +141,7 @@ var (
 	ErrTopicWildcard  = &Error{TopicNameInvalid, "MQTT-3.3.2-2", "topic name contains a wildcard"}
 	ErrTopicEmpty     = protoErr("MQTT-4.7.3-1", "topic name is empty (and no topic alias)")
 	ErrTopicAliasZero = &Error{TopicAliasInvalid, "MQTT-3.3.2-8 (5.0)", "topic alias is 0"}
+	ErrResponseTopic  = protoErr("MQTT-3.3.2-14 (5.0)", "response topic is not a valid topic name")
 
 	// SUBSCRIBE and UNSUBSCRIBE.
 	ErrNoSubscriptions    = protoErr("MQTT-3.8.3-3/MQTT-3.8.3-2", "SUBSCRIBE with no topic filter")

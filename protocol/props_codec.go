@@ -99,6 +99,9 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 		p.ContentType = Some(internString(old.ContentType.Value, b))
 	case PropResponseTopic:
 		p.ResponseTopic = Some(internString(old.ResponseTopic.Value, b))
+		if checkTopicName(b) != nil {
+			return ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
+		}
 	case PropCorrelationData:
 		p.CorrelationData = Some(b)
 	case PropSubscriptionID:
@@ -196,6 +199,9 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropContentType, p.ContentType.Value)
 	}
 	if p.ResponseTopic.Present {
+		if ValidTopicName(p.ResponseTopic.Value) != nil && err == nil {
+			err = ErrResponseTopic
+		}
 		str(PropResponseTopic, p.ResponseTopic.Value)
 	}
 	if p.CorrelationData.Present {
