@@ -306,7 +306,7 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 		}
 	}
 	if p.SessionPresent && p.ReasonCode != Success {
-		return protoErr("MQTT-3.2.2-4/MQTT-3.2.2-6", "session present set on a refused connection")
+		return ErrConnackSessionPresent // [MQTT-3.2.2-4] (3.1.1) [MQTT-3.2.2-6] (5.0)
 	}
 	if c.v == V5 {
 		if err := p.Props.decode(c, CONNACK); err != nil {
@@ -326,6 +326,9 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	}
 	flags := byte(0)
 	if p.SessionPresent && p.Version != V31 {
+		if p.ReasonCode != Success {
+			return dst, ErrConnackSessionPresent
+		}
 		flags = 1
 	}
 	if p.Version != V5 {

@@ -132,6 +132,7 @@ var (
 	ErrWillQoS3              = malformed("MQTT-3.1.2-14/MQTT-3.1.2-12", "will QoS is 3")
 	ErrPasswordNoUsername    = malformed("MQTT-3.1.2-22 (3.1.1)", "password flag set without the user name flag (3.1.1)")
 	ErrConnackReserved       = malformed("MQTT-3.2.2-1 (5.0)", "CONNACK acknowledge flags reserved bits are not 0") // unnumbered in 3.1.1 §3.2.2.1
+	ErrConnackSessionPresent = protoErr("MQTT-3.2.2-4/MQTT-3.2.2-6", "session present set on a refused connection")
 	ErrSecondConnect         = protoErr("MQTT-3.1.0-2", "second CONNECT on a connection")
 	ErrFirstPacketNotConnect = protoErr("MQTT-3.1.0-1", "first packet is not CONNECT")
 
