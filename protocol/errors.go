@@ -119,8 +119,9 @@ var (
 	ErrPacketTooLarge   = &Error{PacketTooLarge, "MQTT-3.1.2-24, MQTT-3.2.2-15 (5.0)", "packet larger than the maximum packet size"}
 	ErrVersionUnknown   = protoErr("", "protocol version not set or not supported")
 	ErrPacketIDZero     = protoErr("MQTT-2.3.1-1/MQTT-2.2.1-3", "packet identifier must not be 0")
-	ErrBadReasonCode    = protoErr("", "reason code not allowed in this packet")                                                     // RuleOf gives the packet's rule
-	ErrBadReturnCode    = malformed("", "reserved return code")                                                                      // §3.2.2.3 (CONNACK), MQTT-3.9.3-2 (SUBACK, 3.1.1)
+	ErrBadReasonCode    = protoErr("", "reason code not allowed in this packet") // RuleOf gives the packet's rule
+	ErrBadReturnCode    = malformed("", "reserved return code")                  // §3.2.2.3 (CONNACK), MQTT-3.9.3-2 (SUBACK, 3.1.1)
+	ErrNoReasonCodes    = protoErr("MQTT-3.8.4-5/MQTT-3.8.4-6", "SUBACK or UNSUBACK without a reason code")
 	ErrPayloadFormatBad = &Error{PayloadFormatInvalid, "", "payload format indicator says UTF-8 but the payload is not valid UTF-8"} // §3.3.2.3.2 (5.0)
 
 	// CONNECT and CONNACK.

@@ -349,7 +349,8 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 	}
 	*codes = list
 	if len(list) == 0 {
-		return ErrTruncated // a SUBACK or UNSUBACK acknowledges at least one filter
+		c.start = c.off
+		return ErrNoReasonCodes // one per filter, and a SUBSCRIBE has at least one [MQTT-3.8.4-5] (3.1.1) [MQTT-3.8.4-6] (5.0)
 	}
 	return nil
 }
@@ -366,7 +367,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 		return appendUint16(dst, id), nil
 	}
 	if len(codes) == 0 {
-		return dst, ErrTruncated
+		return dst, ErrNoReasonCodes
 	}
 	n := 2 + len(codes)
 	var pn int
