@@ -263,19 +263,30 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 	if !p.ReasonCode.AllowedIn(AUTH) {
 		return badReasonCode(p.ReasonCode, AUTH) // [MQTT-3.15.2-1]
 	}
-	if c.left() == 0 {
-		return nil
-	}
-	if err := p.Props.decode(c, AUTH); err != nil {
-		return err
+	if c.left() > 0 {
+		if err := p.Props.decode(c, AUTH); err != nil {
+			return err
+		}
 	}
 	if !p.Props.AuthMethod.Present {
-		return withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
+		// Only an AUTH of Remaining Length 0 may leave the method out;
+		// with a reason code it is a Protocol Error to omit it (§3.15.2.2.2).
+		c.start = c.off
+		return withDetail(ErrPropertyValue, "AUTH without Authentication Method")
 	}
 	return nil
 }
 
 // AppendTo appends the encoded AUTH to dst (AUTH exists only in 5.0).
 func (p *Auth) AppendTo(dst []byte) ([]byte, error) {
+	if !p.Props.AuthMethod.Present {
+		n, err := p.Props.size(AUTH)
+		if err == nil && (n > 0 || p.ReasonCode != Success) {
+			err = withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
 	return appendCodeAndProps(dst, AUTH, p.ReasonCode, &p.Props)
 }
