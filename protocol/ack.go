@@ -89,8 +89,8 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		return ErrPacketIDZero // the PUBLISH's own identifier [MQTT-2.3.1-6] (3.1.1) [MQTT-2.2.1-5] (5.0), never 0
 	}
 	p.ReasonCode = Success
-	p.Props = Properties{User: p.Props.User[:0]}
 	if c.v != V5 || c.left() == 0 {
+		p.Props.reset()
 		return nil // the reason code and properties may be omitted (§3.4.2.1)
 	}
 	rc, err := c.u8(code)
@@ -105,6 +105,7 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		return badReasonCode(p.ReasonCode, t) // [MQTT-3.4.2-1] [MQTT-3.5.2-1] [MQTT-3.6.2-1] [MQTT-3.7.2-1]
 	}
 	if c.left() == 0 {
+		p.Props.reset()
 		return nil // §3.4.2.2: no property length means no properties
 	}
 	return p.Props.decode(c, t)
@@ -179,7 +180,8 @@ type Disconnect struct {
 func (*Disconnect) Type() Type { return DISCONNECT }
 
 func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
-	p.Version, p.ReasonCode, p.Props = c.v, Success, Properties{}
+	p.Version, p.ReasonCode = c.v, Success
+	p.Props.reset()
 	if c.v != V5 || c.left() == 0 {
 		return nil
 	}
@@ -246,7 +248,8 @@ type Auth struct {
 func (*Auth) Type() Type { return AUTH }
 
 func (p *Auth) decode(c *cursor, h FixedHeader) error {
-	p.ReasonCode, p.Props = Success, Properties{}
+	p.ReasonCode = Success
+	p.Props.reset()
 	if c.left() == 0 {
 		return nil // §3.15.2.1: Success with no properties may be omitted
 	}

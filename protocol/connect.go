@@ -101,6 +101,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
 			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
 		}
+	} else {
+		p.Props.reset()
 	}
 	c.endGroup()
 
@@ -313,8 +315,10 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method")
+			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.2.2.3.18
 		}
+	} else {
+		p.Props.reset()
 	}
 	return nil
 }

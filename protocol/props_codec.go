@@ -22,7 +22,7 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	outer := c.end
 	c.end = c.off + int(n)
 	old := *p
-	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
+	p.reset()
 	var seen uint64
 	for c.off < c.end {
 		id, err := c.varint(fPropertyID)
@@ -51,6 +51,11 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	c.endGroup()
 	c.end = outer
 	return nil
+}
+
+// reset empties p, keeping the capacity of its slices for the next decode.
+func (p *Properties) reset() {
+	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
 }
 
 // decodeValue reads the value of one property and stores it in p.

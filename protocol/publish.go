@@ -54,7 +54,7 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	if len(topic) == 0 && !p.Props.TopicAlias.Present {

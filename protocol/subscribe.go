@@ -36,7 +36,7 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	c.group("Payload")
@@ -213,7 +213,7 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	c.group("Payload")
@@ -319,7 +319,7 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 			return err
 		}
 	} else {
-		*props = Properties{}
+		props.reset()
 	}
 	c.endGroup()
 	list := (*codes)[:0]
