@@ -33,6 +33,10 @@ type Reader struct {
 
 const chunkSize = 4096
 
+// maxEmptyReads bounds the reads in a row that return neither bytes nor an
+// error, as bufio does: a broken source must not spin the Reader forever.
+const maxEmptyReads = 100
+
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 // NewReader returns a Reader on src.
@@ -121,7 +125,7 @@ func (r *Reader) fill(need int) error {
 	if len(r.buf)-r.r < need || (r.busy && !r.pooled && need <= chunkSize) {
 		r.grow(need)
 	}
-	for r.w-r.r < need {
+	for empty := 0; r.w-r.r < need; {
 		n, err := r.src.Read(r.buf[r.w:])
 		r.w += n
 		r.busy = r.w == len(r.buf)
@@ -134,8 +138,10 @@ func (r *Reader) fill(need int) error {
 			}
 			return err
 		}
-		if n == 0 {
-			continue
+		if n > 0 {
+			empty = 0
+		} else if empty++; empty == maxEmptyReads {
+			return io.ErrNoProgress
 		}
 	}
 	return nil
