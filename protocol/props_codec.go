@@ -189,13 +189,23 @@ func (p *Properties) size(t Type) (int, error) {
 		check(id, 2+len(s))
 	}
 	bin := func(id PropID, b []byte) {
-		if len(b) > MaxString {
+		if len(b) > MaxString && err == nil {
 			err = ErrStringTooLong
 		}
 		check(id, 2+len(b))
 	}
+	// outOfRange records a value the decoder would refuse as out of range.
+	outOfRange := func(id PropID, bad bool, x uint32) {
+		if bad && err == nil {
+			err = withDetail(ErrPropertyValue, propTable[id].def.name+" = "+itoa(int(x)))
+		}
+	}
+	flag := func(id PropID, x byte) { // a byte that is 0 or 1
+		outOfRange(id, x > 1, uint32(x))
+		check(id, 1)
+	}
 	if p.PayloadFormat.Present {
-		check(PropPayloadFormat, 1)
+		flag(PropPayloadFormat, p.PayloadFormat.Value)
 	}
 	if p.MessageExpiry.Present {
 		check(PropMessageExpiry, 4)
@@ -234,16 +244,19 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropAuthMethod, p.AuthMethod.Value)
 	}
 	if p.AuthData.Present {
+		if !p.AuthMethod.Present && err == nil {
+			err = withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
+		}
 		bin(PropAuthData, p.AuthData.Value)
 	}
 	if p.RequestProblemInfo.Present {
-		check(PropRequestProblemInfo, 1)
+		flag(PropRequestProblemInfo, p.RequestProblemInfo.Value)
 	}
 	if p.WillDelay.Present {
 		check(PropWillDelay, 4)
 	}
 	if p.RequestResponseInfo.Present {
-		check(PropRequestResponseInfo, 1)
+		flag(PropRequestResponseInfo, p.RequestResponseInfo.Value)
 	}
 	if p.ResponseInfo.Present {
 		str(PropResponseInfo, p.ResponseInfo.Value)
@@ -255,6 +268,7 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropReasonString, p.ReasonString.Value)
 	}
 	if p.ReceiveMaximum.Present {
+		outOfRange(PropReceiveMaximum, p.ReceiveMaximum.Value == 0, 0) // §3.1.2.11.3
 		check(PropReceiveMaximum, 2)
 	}
 	if p.TopicAliasMaximum.Present {
@@ -264,10 +278,10 @@ func (p *Properties) size(t Type) (int, error) {
 		check(PropTopicAlias, 2)
 	}
 	if p.MaximumQoS.Present {
-		check(PropMaximumQoS, 1)
+		flag(PropMaximumQoS, p.MaximumQoS.Value)
 	}
 	if p.RetainAvailable.Present {
-		check(PropRetainAvailable, 1)
+		flag(PropRetainAvailable, p.RetainAvailable.Value)
 	}
 	for _, u := range p.User {
 		valid(PropUser, u.Key)
@@ -275,16 +289,17 @@ func (p *Properties) size(t Type) (int, error) {
 		check(PropUser, 4+len(u.Key)+len(u.Value))
 	}
 	if p.MaximumPacketSize.Present {
+		outOfRange(PropMaximumPacketSize, p.MaximumPacketSize.Value == 0, 0) // §3.1.2.11.4
 		check(PropMaximumPacketSize, 4)
 	}
 	if p.WildcardSubAvailable.Present {
-		check(PropWildcardSubAvailable, 1)
+		flag(PropWildcardSubAvailable, p.WildcardSubAvailable.Value)
 	}
 	if p.SubIDAvailable.Present {
-		check(PropSubIDAvailable, 1)
+		flag(PropSubIDAvailable, p.SubIDAvailable.Value)
 	}
 	if p.SharedSubAvailable.Present {
-		check(PropSharedSubAvailable, 1)
+		flag(PropSharedSubAvailable, p.SharedSubAvailable.Value)
 	}
 	if n > MaxVarint && err == nil {
 		err = ErrPacketTooLarge
