@@ -220,3 +220,77 @@ func wantErr(t *testing.T, err, target error, code ReasonCode) {
 		t.Errorf("reason code 0x%02x %v, want 0x%02x %v", byte(got), got, byte(code), code)
 	}
 }
+
+// bad is a packet that breaks exactly one rule.
+type bad struct {
+	name string
+	v    Version
+	raw  []byte
+}
+
+// checkRule decodes each packet of cases, which break exactly the rule of
+// target, and checks that Decode, the Reader and Explain all report target
+// with reason code code; rule, when set, is what RuleOf must return.
+func checkRule(t *testing.T, target error, code ReasonCode, rule string, cases ...bad) {
+	t.Helper()
+	if len(cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range cases {
+		t.Run(c.v.String()+"/"+c.name, func(t *testing.T) {
+			p, err := decodeRaw(c.raw, c.v)
+			if err == nil {
+				t.Fatalf("Decode accepted % x as %s", c.raw, dump(p))
+			}
+			wantErr(t, err, target, code)
+			if rule != "" && RuleOf(err) != rule {
+				t.Errorf("RuleOf = %q, want %q", RuleOf(err), rule)
+			}
+			if !strings.Contains(err.Error(), "mqtt: ") {
+				t.Errorf("error %q does not say where it comes from", err)
+			}
+
+			r := NewReader(bytes.NewReader(c.raw))
+			r.Version = c.v
+			_, err = r.ReadPacket()
+			wantErr(t, err, target, code)
+
+			ex := Explain(c.raw, c.v)
+			if !errors.Is(ex.Err, target) {
+				t.Fatalf("Explain: %v, want %v\n%s", ex.Err, target, fieldTable(ex))
+			}
+			checkErrorFields(t, c.raw, ex)
+		})
+	}
+}
+
+// checkErrorFields checks the explanation of a packet that fails: the
+// fields obey the invariants of any explanation, and ErrOffset is the
+// offset of one of them or the end of the last.
+func checkErrorFields(t *testing.T, raw []byte, ex Explanation) {
+	t.Helper()
+	end := checkFields(t, raw, ex)
+	if ex.ErrOffset < 0 || ex.ErrOffset > end {
+		t.Fatalf("ErrOffset %d outside the fields [0,%d)\n%s", ex.ErrOffset, end, fieldTable(ex))
+	}
+	if ex.ErrOffset == end {
+		return
+	}
+	for _, f := range ex.Fields {
+		if f.Offset == ex.ErrOffset {
+			return
+		}
+	}
+	t.Fatalf("ErrOffset %d is not where a field starts\n%s", ex.ErrOffset, fieldTable(ex))
+}
+
+// pkt builds a packet from its first byte and its body parts (as cat),
+// prefixing the Remaining Length. Negative vectors use it; the golden ones
+// spell the length out.
+func pkt(first byte, body ...any) []byte {
+	b := cat(body...)
+	return append(AppendVarint([]byte{first}, uint32(len(b))), b...)
+}
+
+// str is a two-byte length and the bytes of s, as MQTT writes strings.
+func str(s string) []byte { return append([]byte{byte(len(s) >> 8), byte(len(s))}, s...) }
