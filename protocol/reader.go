@@ -13,7 +13,9 @@ import (
 // bytes pending it reads into a 256-byte array of its own, and only takes a
 // larger buffer (from a shared pool, or sized for one large packet) while a
 // packet or a burst of packets is in flight. Thousands of idle connections
-// therefore cost a few hundred bytes each, not a buffer each.
+// therefore cost a few hundred bytes each, not a buffer each. A packet
+// larger than a chunk gets a buffer of its own that grows as its bytes
+// arrive: a peer announcing a large packet it never sends costs little.
 type Reader struct {
 	// Version decodes packets other than CONNECT; a server sets it from
 	// the CONNECT it read, a client from the one it sent.
@@ -32,6 +34,10 @@ type Reader struct {
 }
 
 const chunkSize = 4096
+
+// largeStart is the first size of a buffer for a packet larger than a
+// chunk; see grow.
+const largeStart = 64 << 10
 
 // maxEmptyReads bounds the reads in a row that return neither bytes nor an
 // error, as bufio does: a broken source must not spin the Reader forever.
@@ -126,6 +132,9 @@ func (r *Reader) fill(need int) error {
 		r.grow(need)
 	}
 	for empty := 0; r.w-r.r < need; {
+		if r.w == len(r.buf) {
+			r.grow(need) // a large packet's buffer grows as its bytes arrive
+		}
 		n, err := r.src.Read(r.buf[r.w:])
 		r.w += n
 		r.busy = r.w == len(r.buf)
@@ -147,10 +156,13 @@ func (r *Reader) fill(need int) error {
 	return nil
 }
 
-// grow makes room for need unread bytes: in place when the buffer is big
-// enough, else in a pooled chunk when need fits one (also when a busy
+// grow makes room toward need unread bytes: in place when the buffer is
+// big enough, else in a pooled chunk when need fits one (also when a busy
 // connection should stop reading through the small array), else in a
-// buffer for this packet alone.
+// buffer for this packet alone. That buffer grows geometrically from
+// largeStart, twice its size at each step and never beyond need, so a
+// forged Remaining Length costs memory only as the bytes it announces
+// arrive (at most twice the bytes received).
 func (r *Reader) grow(need int) {
 	small := !r.pooled && len(r.buf) == len(r.small)
 	if need <= len(r.buf) && !(r.busy && small) {
@@ -163,7 +175,7 @@ func (r *Reader) grow(need int) {
 	if pooled {
 		nb = *chunkPool.Get().(*[]byte)
 	} else {
-		nb = make([]byte, need)
+		nb = make([]byte, min(need, max(2*len(r.buf), largeStart)))
 	}
 	r.w = copy(nb, r.buf[r.r:r.w])
 	r.r = 0
