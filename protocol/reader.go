@@ -60,8 +60,12 @@ func NewReader(src io.Reader) *Reader {
 func (r *Reader) Next() (FixedHeader, []byte, error) {
 	if r.r == r.w {
 		r.r, r.w = 0, 0
-		if !r.busy {
+		if !r.busy || !r.pooled && len(r.buf) > chunkSize {
+			// A one-off buffer goes as soon as its packet is read: it was
+			// full because it was sized to that packet, not because more
+			// bytes are waiting.
 			r.release()
+			r.busy = false
 		}
 	}
 	for {
