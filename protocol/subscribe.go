@@ -86,6 +86,7 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	}
 	p.Subscriptions = subs
 	if len(subs) == 0 {
+		c.start = c.off
 		return ErrNoSubscriptions // [MQTT-3.8.3-3] (3.1.1) [MQTT-3.8.3-2] (5.0)
 	}
 	return nil
@@ -236,6 +237,7 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	}
 	p.Filters = filters
 	if len(filters) == 0 {
+		c.start = c.off
 		return ErrNoUnsubscriptions // [MQTT-3.10.3-2]
 	}
 	return nil
