@@ -2,7 +2,9 @@ package protocol
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestExplainErrorOffsets: ErrOffset names the field an error is about, or
@@ -95,6 +97,9 @@ func TestExplainLongValues(t *testing.T) {
 	for _, f := range ex.Fields {
 		switch f.Key {
 		case "publish.topic", "publish.payload":
+			if !strings.HasSuffix(f.Value, "(300 bytes)") {
+				t.Errorf("%s: value %q does not say how long it is", f.Key, f.Value)
+			}
 			if len(f.Value) > 120 || f.Len != 300 {
 				t.Errorf("%s: %d bytes, value %q", f.Key, f.Len, f.Value)
 			}
@@ -102,6 +107,50 @@ func TestExplainLongValues(t *testing.T) {
 			if len(f.Value) > 120 || f.Len != 40 {
 				t.Errorf("%s: %d bytes, value %q", f.Key, f.Len, f.Value)
 			}
+		}
+	}
+}
+
+// TestExplainValueForms: how values read in the inspector: text when
+// printable, hex otherwise, cut on a character boundary.
+func TestExplainValueForms(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		raw  []byte
+		key  string
+		want string
+	}{
+		{"printable payload", pkt(byte(PUBLISH)<<4, str("t"), 0, "héllo\n"), "publish.payload", `"héllo` + "\n" + `"`},
+		{"control character", pkt(byte(PUBLISH)<<4, str("t"), 0, "a\x01"), "publish.payload", "61 01"},
+		{"DEL", pkt(byte(PUBLISH)<<4, str("t"), 0, "a\x7f"), "publish.payload", "61 7f"},
+		{"not UTF-8", pkt(byte(PUBLISH)<<4, str("t"), 0, 0xff), "publish.payload", "ff"},
+		{"empty payload", pkt(byte(PUBLISH)<<4, str("t"), 0), "publish.payload", "(empty)"},
+		{"empty binary", pkt(byte(AUTH)<<4, 0x18, 6, 0x15, str(""), 0x16, str("")), "property.auth_data", "(empty)"},
+	} {
+		ex := Explain(c.raw, V5)
+		if ex.Err != nil {
+			t.Fatalf("%s: %v", c.name, ex.Err)
+		}
+		found := false
+		for _, f := range ex.Fields {
+			if f.Key == c.key {
+				found = true
+				if f.Value != c.want {
+					t.Errorf("%s: %q, want %q", c.name, f.Value, c.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no field %s", c.name, c.key)
+		}
+	}
+	// A long topic of two-byte characters is cut between characters.
+	topic := "a" + strings.Repeat("é", 100) // the cut at 96 bytes falls inside a character
+	ex := Explain(pkt(byte(PUBLISH)<<4, str(topic), 0), V5)
+	for _, f := range ex.Fields {
+		if f.Key == "publish.topic" && (!utf8.ValidString(f.Value) || !strings.HasSuffix(f.Value, "…\" (201 bytes)")) {
+			t.Errorf("long topic shown as %q", f.Value)
 		}
 	}
 }

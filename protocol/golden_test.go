@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,5 +197,76 @@ func TestExplainValues(t *testing.T) {
 		if f := find(ex, c.path); f.Value != c.value {
 			t.Errorf("%s: value %q, want %q", c.path, f.Value, c.value)
 		}
+	}
+}
+
+// TestGoldenPrefixes cuts every golden packet at every length. Explained,
+// a cut capture is ErrTruncated with the fields read so far; decoded with
+// its Remaining Length shortened to match, it is refused with a codec error
+// or, where the cut leaves a valid packet, round-trips.
+func TestGoldenPrefixes(t *testing.T) {
+	t.Parallel()
+	for _, g := range allGolden() {
+		_, n, _ := ParseFixedHeader(g.raw)
+		step := 1 + len(g.raw)/500
+		for cut := 0; cut < len(g.raw); cut += step {
+			ex := Explain(g.raw[:cut], g.v)
+			if !errors.Is(ex.Err, ErrTruncated) || ex.ErrOffset != checkFields(t, g.raw[:cut], ex) {
+				t.Fatalf("%s cut at %d: %v at %d\n%s", g.name, cut, ex.Err, ex.ErrOffset, fieldTable(ex))
+			}
+			if cut < n {
+				continue
+			}
+			body := g.raw[n:cut]
+			short := append(AppendVarint([]byte{g.raw[0]}, uint32(len(body))), body...)
+			p, err := decodeRaw(short, g.v)
+			if err != nil {
+				if e := asError(err); e == nil || e.Code < 0x80 {
+					t.Fatalf("%s cut at %d: %v", g.name, cut, err)
+				}
+				continue
+			}
+			enc, err := p.AppendTo(nil)
+			if err != nil {
+				t.Fatalf("%s cut at %d decodes as %s but does not encode: %v", g.name, cut, dump(p), err)
+			}
+			if q, err := decodeRaw(enc, g.v); err != nil || !samePacket(p, q) {
+				t.Fatalf("%s cut at %d: round trip gave %s, %v", g.name, cut, dump(q), err)
+			}
+		}
+	}
+}
+
+// TestNames covers the String methods the inspector shows.
+func TestNames(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ got, want string }{
+		{CONNECT.String(), "CONNECT"}, {AUTH.String(), "AUTH"}, {Type(0).String(), "Reserved"}, {Type(16).String(), "Type(16)"},
+		{V31.String(), "3.1"}, {V311.String(), "3.1.1"}, {V5.String(), "5.0"}, {Version(9).String(), "level 9"},
+		{V31.ProtocolName(), "MQIsdp"}, {V311.ProtocolName(), "MQTT"}, {V5.ProtocolName(), "MQTT"},
+		{QoS0.String(), "0 (at most once)"}, {QoS1.String(), "1 (at least once)"}, {QoS2.String(), "2 (exactly once)"}, {QoS(3).String(), "3 (invalid)"},
+		{PacketTooLarge.String(), "Packet too large"}, {ReasonCode(0x03).String(), "Unknown reason code 0x03"},
+		{ReasonCode(0x03).Meaning(), "This reason code is not defined by MQTT 5.0."},
+		{ErrQoS3.Error(), "mqtt: QoS is 3 [MQTT-3.3.1-4] (0x81 Malformed Packet)"},
+		{ErrTruncated.Error(), "mqtt: packet shorter than its fields (0x81 Malformed Packet)"},
+		{withRule(ErrBadReasonCode, "MQTT-3.4.2-1 (5.0)", "0x04 in PUBACK").Error(),
+			"mqtt: reason code not allowed in this packet: 0x04 in PUBACK [MQTT-3.4.2-1 (5.0)] (0x82 Protocol Error)"},
+		{itoa(-42), "-42"}, {itoa(0), "0"}, {(Field{}).Name(), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("%q, want %q", c.got, c.want)
+		}
+	}
+	for v := Version(0); v < 8; v++ {
+		if v.Valid() != (v >= 3 && v <= 5) {
+			t.Errorf("Version(%d).Valid() = %v", v, v.Valid())
+		}
+	}
+	if New(0) != nil || New(16) != nil || New(AUTH).Type() != AUTH {
+		t.Error("New of reserved types")
+	}
+	o := Some("x")
+	if v, ok := o.Get(); v != "x" || !ok || o.Or("y") != "x" || (Opt[string]{}).Or("y") != "y" {
+		t.Error("Opt")
 	}
 }

@@ -104,7 +104,12 @@ func TestReaderLargePackets(t *testing.T) {
 	t.Parallel()
 	var raw []byte
 	var want []Packet
-	for _, n := range []int{10, 5000, 3, 70000, 4090, 200000, 1} {
+	sizes := []int{10, 5000, 3, 70000, 4090, 200000, 1}
+	for i := 0; i < 30; i++ {
+		sizes = append(sizes, 60) // a burst moves the Reader to a pooled chunk...
+	}
+	sizes = append(sizes, 9000, 2) // ...which a large packet then leaves
+	for _, n := range sizes {
 		p := &Publish{Version: V5, QoS: 1, PacketID: uint16(n), Topic: "big", Payload: bytes.Repeat([]byte{byte(n)}, n)}
 		b, err := p.AppendTo(nil)
 		if err != nil {

@@ -122,6 +122,9 @@ func TestDecodeIntoStream(t *testing.T) {
 	if err := DecodeInto(&Puback{}, FixedHeader{Type: PUBLISH}, nil, V5); err == nil || ReasonCodeOf(err) != UnspecifiedError {
 		t.Errorf("DecodeInto a PUBACK from a PUBLISH header: %v", err)
 	}
+	if err := DecodeInto(&Puback{}, FixedHeader{Type: PUBACK, Remaining: 3}, []byte{0, 1}, V5); err != ErrTruncated {
+		t.Errorf("DecodeInto a body shorter than the header says: %v", err)
+	}
 }
 
 // TestDecodeIntoAllocations: decoding a repeating PUBLISH into one reused

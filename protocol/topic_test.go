@@ -134,7 +134,7 @@ func TestValidTopicName(t *testing.T) {
 		{"a", nil}, {"/", nil}, {"a/b", nil}, {"$SYS/broker/uptime", nil}, {"Accounts payable", nil},
 		{"é/ü", nil}, {"a//b", nil}, {"$share/g/a", nil}, {strings.Repeat("a", MaxString), nil},
 		{"", ErrTopicEmpty}, {"a/+", ErrTopicWildcard}, {"#", ErrTopicWildcard}, {"a+b", ErrTopicWildcard},
-		{"a\x00", ErrNullCharacter}, {"\xff", ErrInvalidUTF8}, {"\xc0\xaf", ErrInvalidUTF8},
+		{"a\x00", ErrNullCharacter}, {"é\x00", ErrNullCharacter}, {"\xff", ErrInvalidUTF8}, {"\xc0\xaf", ErrInvalidUTF8},
 		{strings.Repeat("a", MaxString+1), ErrStringTooLong},
 	} {
 		err := ValidTopicName(c.topic)
