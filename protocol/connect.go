@@ -151,7 +151,7 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 		p.Password = Some(pw)
-		if c.ex != nil {
+		if c.ex != nil && len(pw) > 0 {
 			c.ex.setValue("(" + bytesOf(len(pw)) + ", not shown)")
 		}
 	}
