@@ -15,7 +15,8 @@ type Error struct {
 	// same number in 3.1.1 and 5.0). A rule the two specifications number
 	// differently is written "3.1.1 number/5.0 number"
 	// ("MQTT-2.2.2-1/MQTT-2.1.3-1"); a rule of one specification only ends
-	// in " (3.1.1)" or " (5.0)". It is empty when the check follows from a
+	// in " (3.1.1)" or " (5.0)", and several rules of one specification are
+	// separated by ", ". It is empty when the check follows from a
 	// section's text that has no numbered statement. RuleOf may return a
 	// more precise rule than this one, such as the rule of the packet type.
 	Rule string

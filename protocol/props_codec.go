@@ -31,7 +31,7 @@ func (p *Properties) decode(c *cursor, t Type) error {
 		}
 		info := lookupProp(id)
 		if info == nil {
-			return withDetail(ErrPropertyUnknown, "0x"+hex2(byte(id))) // §2.2.2.2
+			return withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
 		}
 		if c.ex != nil {
 			c.ex.setValue("0x" + hex2(byte(id)) + " " + info.def.name)
