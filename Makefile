@@ -75,8 +75,16 @@ wasmtest:
 bench:
 	@echo "benchmarks arrive with the codec"
 
+# go test -fuzz takes one target of one package per run: list them all
+# (go test -list prints a package's targets, then "ok <package>"), then
+# run each for FUZZTIME.
 fuzz:
-	@echo "fuzz targets arrive with the codec"
+	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; exit 1; }; \
+	echo "$$list" | awk '/^Fuzz/ { t[n++] = $$1; next } /^ok/ { for (i = 0; i < n; i++) print $$2, t[i]; n = 0 }' | \
+	while read -r pkg target; do \
+		echo "== $$target in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	done
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.* web/wasm_exec.js

@@ -86,11 +86,11 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		return err
 	}
 	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
+		return ErrPacketIDZero // the PUBLISH's own identifier [MQTT-2.3.1-6] (3.1.1) [MQTT-2.2.1-5] (5.0), never 0
 	}
 	p.ReasonCode = Success
-	p.Props = Properties{User: p.Props.User[:0]}
 	if c.v != V5 || c.left() == 0 {
+		p.Props.reset()
 		return nil // the reason code and properties may be omitted (§3.4.2.1)
 	}
 	rc, err := c.u8(code)
@@ -102,9 +102,10 @@ func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 		c.ex.setValue(codeValue(p.ReasonCode, t) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(t) {
-		return ErrBadReasonCode
+		return badReasonCode(p.ReasonCode, t) // [MQTT-3.4.2-1] [MQTT-3.5.2-1] [MQTT-3.6.2-1] [MQTT-3.7.2-1]
 	}
 	if c.left() == 0 {
+		p.Props.reset()
 		return nil // §3.4.2.2: no property length means no properties
 	}
 	return p.Props.decode(c, t)
@@ -123,7 +124,7 @@ func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
 		return appendUint16(dst, p.PacketID), nil
 	}
 	if !p.ReasonCode.AllowedIn(t) {
-		return dst, ErrBadReasonCode
+		return dst, badReasonCode(p.ReasonCode, t)
 	}
 	props, err := p.Props.size(t)
 	if err != nil {
@@ -179,7 +180,8 @@ type Disconnect struct {
 func (*Disconnect) Type() Type { return DISCONNECT }
 
 func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
-	p.Version, p.ReasonCode, p.Props = c.v, Success, Properties{}
+	p.Version, p.ReasonCode = c.v, Success
+	p.Props.reset()
 	if c.v != V5 || c.left() == 0 {
 		return nil
 	}
@@ -194,7 +196,7 @@ func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
 		c.ex.setValue(codeValue(p.ReasonCode, DISCONNECT) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(DISCONNECT) {
-		return ErrBadReasonCode // §3.14.2.1
+		return badReasonCode(p.ReasonCode, DISCONNECT) // [MQTT-3.14.2-1]
 	}
 	if c.left() == 0 {
 		return nil
@@ -218,7 +220,7 @@ func (p *Disconnect) AppendTo(dst []byte) ([]byte, error) {
 // no properties, the properties alone omitted when empty.
 func appendCodeAndProps(dst []byte, t Type, code ReasonCode, props *Properties) ([]byte, error) {
 	if !code.AllowedIn(t) {
-		return dst, ErrBadReasonCode
+		return dst, badReasonCode(code, t)
 	}
 	n, err := props.size(t)
 	if err != nil {
@@ -246,7 +248,8 @@ type Auth struct {
 func (*Auth) Type() Type { return AUTH }
 
 func (p *Auth) decode(c *cursor, h FixedHeader) error {
-	p.ReasonCode, p.Props = Success, Properties{}
+	p.ReasonCode = Success
+	p.Props.reset()
 	if c.left() == 0 {
 		return nil // §3.15.2.1: Success with no properties may be omitted
 	}
@@ -261,21 +264,32 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 		c.ex.setValue(codeValue(p.ReasonCode, AUTH) + ": " + p.ReasonCode.Meaning())
 	}
 	if !p.ReasonCode.AllowedIn(AUTH) {
-		return ErrBadReasonCode // §3.15.2.1
+		return badReasonCode(p.ReasonCode, AUTH) // [MQTT-3.15.2-1]
 	}
-	if c.left() == 0 {
-		return nil
-	}
-	if err := p.Props.decode(c, AUTH); err != nil {
-		return err
+	if c.left() > 0 {
+		if err := p.Props.decode(c, AUTH); err != nil {
+			return err
+		}
 	}
 	if !p.Props.AuthMethod.Present {
-		return withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
+		// Only an AUTH of Remaining Length 0 may leave the method out;
+		// with a reason code it is a Protocol Error to omit it (§3.15.2.2.2).
+		c.start = c.off
+		return withDetail(ErrPropertyValue, "AUTH without Authentication Method")
 	}
 	return nil
 }
 
 // AppendTo appends the encoded AUTH to dst (AUTH exists only in 5.0).
 func (p *Auth) AppendTo(dst []byte) ([]byte, error) {
+	if !p.Props.AuthMethod.Present {
+		n, err := p.Props.size(AUTH)
+		if err == nil && (n > 0 || p.ReasonCode != Success) {
+			err = withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
 	return appendCodeAndProps(dst, AUTH, p.ReasonCode, &p.Props)
 }

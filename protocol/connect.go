@@ -85,7 +85,7 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		return ErrWillQoS3 // [MQTT-3.1.2-14] (3.1.1) [MQTT-3.1.2-12] (5.0)
 	}
 	if p.Version != V5 && flags&flagPassword != 0 && flags&flagUsername == 0 {
-		return ErrPasswordNoUsername // [MQTT-3.1.2-22]
+		return ErrPasswordNoUsername // [MQTT-3.1.2-22] (3.1.1); 5.0 allows it (§3.1.2.9)
 	}
 	p.CleanStart = flags&flagCleanStart != 0
 	if p.KeepAlive, err = c.u16(fKeepAlive); err != nil {
@@ -101,6 +101,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
 			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
 		}
+	} else {
+		p.Props.reset()
 	}
 	c.endGroup()
 
@@ -149,7 +151,7 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 		p.Password = Some(pw)
-		if c.ex != nil {
+		if c.ex != nil && len(pw) > 0 {
 			c.ex.setValue("(" + bytesOf(len(pw)) + ", not shown)")
 		}
 	}
@@ -278,7 +280,7 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	if c.v == V31 {
 		flags = 0 // 3.1: the first byte is unused
 	} else if flags&^1 != 0 {
-		return ErrConnackReserved // [MQTT-3.2.2-1]
+		return ErrConnackReserved // [MQTT-3.2.2-1] (5.0), §3.2.2.1 (3.1.1)
 	}
 	p.SessionPresent = flags&1 != 0
 	if c.ex != nil && c.v != V31 {
@@ -294,11 +296,11 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 			c.ex.setValue(codeValue(p.ReasonCode, CONNACK) + ": " + p.ReasonCode.Meaning())
 		}
 		if !p.ReasonCode.AllowedIn(CONNACK) {
-			return ErrBadReasonCode // §3.2.2.2
+			return badReasonCode(p.ReasonCode, CONNACK) // [MQTT-3.2.2-8]
 		}
 	} else {
 		if code > 5 {
-			return ErrBadReturnCode // §3.2.2.3
+			return withDetail(ErrBadReturnCode, "CONNACK return code 0x"+hex2(code)) // §3.2.2.3: 6-255 reserved
 		}
 		p.ReasonCode = reasonFromReturnCode[code]
 		if c.ex != nil {
@@ -306,15 +308,17 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 		}
 	}
 	if p.SessionPresent && p.ReasonCode != Success {
-		return protoErr("MQTT-3.2.2-4/MQTT-3.2.2-6", "session present set on a refused connection")
+		return ErrConnackSessionPresent // [MQTT-3.2.2-4] (3.1.1) [MQTT-3.2.2-6] (5.0)
 	}
 	if c.v == V5 {
 		if err := p.Props.decode(c, CONNACK); err != nil {
 			return err
 		}
 		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method")
+			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.2.2.3.18
 		}
+	} else {
+		p.Props.reset()
 	}
 	return nil
 }
@@ -326,6 +330,9 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	}
 	flags := byte(0)
 	if p.SessionPresent && p.Version != V31 {
+		if p.ReasonCode != Success {
+			return dst, ErrConnackSessionPresent
+		}
 		flags = 1
 	}
 	if p.Version != V5 {
@@ -333,7 +340,7 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 		return append(dst, flags, ConnackReturnCode(p.ReasonCode)), nil
 	}
 	if !p.ReasonCode.AllowedIn(CONNACK) {
-		return dst, ErrBadReasonCode
+		return dst, badReasonCode(p.ReasonCode, CONNACK)
 	}
 	props, err := p.Props.size(CONNACK)
 	if err != nil {

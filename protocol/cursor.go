@@ -140,12 +140,6 @@ func (c *cursor) rest(f *fieldDef) []byte {
 
 // Explain helpers: no-ops unless explaining.
 
-func (c *cursor) value(s string) {
-	if c.ex != nil {
-		c.ex.setValue(s)
-	}
-}
-
 func (c *cursor) group(name string) {
 	if c.ex != nil {
 		c.ex.path = append(c.ex.path, name)

@@ -25,7 +25,23 @@ func (f Field) Name() string {
 	return f.Path[len(f.Path)-1]
 }
 
-// Explanation is the annotation of one packet's bytes.
+// Explanation is the annotation of one packet's bytes. Whatever the input,
+// it keeps these invariants:
+//
+//   - Fields are contiguous from offset 0: the first starts at 0, each
+//     next one where the one before ends, none reaches past the input. A
+//     field has at least one byte, except the value of an empty string,
+//     binary field or payload.
+//   - On success (Err nil) the fields end at the input's last byte and
+//     Packet is the packet Decode returns for the same bytes.
+//   - On error the fields stop after the last field that could be read,
+//     and ErrOffset is either the Offset of the field the error is about
+//     (a reserved flag, a bad value, an ill-formed string) or the end of
+//     the last field, when the error is about what comes after it (bytes
+//     missing or left over, a field that could not be read). So
+//     0 <= ErrOffset <= the end of the fields <= len(raw).
+//   - On input holding exactly one whole packet (the length its fixed
+//     header announces), Err is the error Decode returns, the same *Error.
 type Explanation struct {
 	Version Version
 	// Packet is the decoded packet; on error it holds what was decoded
@@ -87,12 +103,17 @@ func Explain(raw []byte, v Version) Explanation {
 	if c.end > len(raw) {
 		c.end, c.truncated = len(raw), true
 	}
+	c.start = 0 // an error before the first field of the body is about the header's flags
 	err = out.Packet.decode(&c, h)
 	if cn, ok := out.Packet.(*Connect); ok {
 		out.Version, ex.v = cn.Version, cn.Version
 	}
+	// A decoder that ran out of bytes of a cut packet may report what is
+	// missing (no topic filter, no reason code) rather than ErrTruncated:
+	// the cut is the better explanation.
+	missing := err != nil && c.truncated && c.off == c.end && c.start == c.off
 	switch {
-	case err == ErrTruncated || (err == nil && c.truncated):
+	case err == ErrTruncated || (err == nil && c.truncated) || missing:
 		return fail(ErrTruncated, c.off)
 	case err != nil:
 		return fail(err, c.start)

@@ -112,7 +112,9 @@ func (h FixedHeader) check(v Version) error {
 		return ErrReservedType
 	}
 	if h.Type != PUBLISH && h.Flags != requiredFlags[h.Type] {
-		return ErrReservedFlags // [MQTT-2.2.2-1] [MQTT-2.2.2-2] [MQTT-2.1.3-1]
+		// [MQTT-2.2.2-1] [MQTT-2.2.2-2] (3.1.1) [MQTT-2.1.3-1] (5.0); per type
+		// [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1] [MQTT-3.14.1-1] [MQTT-3.15.1-1]
+		return ErrReservedFlags
 	}
 	return nil
 }

@@ -136,8 +136,6 @@ func prop(id PropID, typ WireType, in uint16, key, name, meaning, spec string) *
 		def: &fieldDef{key: "property." + key, name: name, meaning: meaning, spec5: spec}}
 }
 
-var allAcks = types(PUBACK, PUBREC, PUBREL, PUBCOMP)
-
 // propTable is the table of every property: its wire type, the packets
 // that may carry it and its explanation.
 var propTable = func() (t [0x2B]*propInfo) {

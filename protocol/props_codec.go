@@ -22,7 +22,7 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	outer := c.end
 	c.end = c.off + int(n)
 	old := *p
-	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
+	p.reset()
 	var seen uint64
 	for c.off < c.end {
 		id, err := c.varint(fPropertyID)
@@ -31,7 +31,7 @@ func (p *Properties) decode(c *cursor, t Type) error {
 		}
 		info := lookupProp(id)
 		if info == nil {
-			return withDetail(ErrPropertyUnknown, "0x"+hex2(byte(id))) // §2.2.2.2
+			return withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
 		}
 		if c.ex != nil {
 			c.ex.setValue("0x" + hex2(byte(id)) + " " + info.def.name)
@@ -51,6 +51,11 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	c.endGroup()
 	c.end = outer
 	return nil
+}
+
+// reset empties p, keeping the capacity of its slices for the next decode.
+func (p *Properties) reset() {
+	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
 }
 
 // decodeValue reads the value of one property and stores it in p.
@@ -99,6 +104,9 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 		p.ContentType = Some(internString(old.ContentType.Value, b))
 	case PropResponseTopic:
 		p.ResponseTopic = Some(internString(old.ResponseTopic.Value, b))
+		if checkTopicName(b) != nil {
+			return ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
+		}
 	case PropCorrelationData:
 		p.CorrelationData = Some(b)
 	case PropSubscriptionID:
@@ -132,7 +140,7 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 	case PropTopicAlias:
 		p.TopicAlias = Some(x16)
 		if x16 == 0 {
-			return ErrTopicAliasZero // [MQTT-3.3.2-8]
+			return ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
 		}
 	case PropMaximumQoS:
 		p.MaximumQoS, bad = Some(x8), x8 > 1 // §3.2.2.3.4
@@ -181,13 +189,23 @@ func (p *Properties) size(t Type) (int, error) {
 		check(id, 2+len(s))
 	}
 	bin := func(id PropID, b []byte) {
-		if len(b) > MaxString {
+		if len(b) > MaxString && err == nil {
 			err = ErrStringTooLong
 		}
 		check(id, 2+len(b))
 	}
+	// outOfRange records a value the decoder would refuse as out of range.
+	outOfRange := func(id PropID, bad bool, x uint32) {
+		if bad && err == nil {
+			err = withDetail(ErrPropertyValue, propTable[id].def.name+" = "+itoa(int(x)))
+		}
+	}
+	flag := func(id PropID, x byte) { // a byte that is 0 or 1
+		outOfRange(id, x > 1, uint32(x))
+		check(id, 1)
+	}
 	if p.PayloadFormat.Present {
-		check(PropPayloadFormat, 1)
+		flag(PropPayloadFormat, p.PayloadFormat.Value)
 	}
 	if p.MessageExpiry.Present {
 		check(PropMessageExpiry, 4)
@@ -196,6 +214,9 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropContentType, p.ContentType.Value)
 	}
 	if p.ResponseTopic.Present {
+		if ValidTopicName(p.ResponseTopic.Value) != nil && err == nil {
+			err = ErrResponseTopic
+		}
 		str(PropResponseTopic, p.ResponseTopic.Value)
 	}
 	if p.CorrelationData.Present {
@@ -223,16 +244,19 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropAuthMethod, p.AuthMethod.Value)
 	}
 	if p.AuthData.Present {
+		if !p.AuthMethod.Present && err == nil {
+			err = withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
+		}
 		bin(PropAuthData, p.AuthData.Value)
 	}
 	if p.RequestProblemInfo.Present {
-		check(PropRequestProblemInfo, 1)
+		flag(PropRequestProblemInfo, p.RequestProblemInfo.Value)
 	}
 	if p.WillDelay.Present {
 		check(PropWillDelay, 4)
 	}
 	if p.RequestResponseInfo.Present {
-		check(PropRequestResponseInfo, 1)
+		flag(PropRequestResponseInfo, p.RequestResponseInfo.Value)
 	}
 	if p.ResponseInfo.Present {
 		str(PropResponseInfo, p.ResponseInfo.Value)
@@ -244,6 +268,7 @@ func (p *Properties) size(t Type) (int, error) {
 		str(PropReasonString, p.ReasonString.Value)
 	}
 	if p.ReceiveMaximum.Present {
+		outOfRange(PropReceiveMaximum, p.ReceiveMaximum.Value == 0, 0) // §3.1.2.11.3
 		check(PropReceiveMaximum, 2)
 	}
 	if p.TopicAliasMaximum.Present {
@@ -253,10 +278,10 @@ func (p *Properties) size(t Type) (int, error) {
 		check(PropTopicAlias, 2)
 	}
 	if p.MaximumQoS.Present {
-		check(PropMaximumQoS, 1)
+		flag(PropMaximumQoS, p.MaximumQoS.Value)
 	}
 	if p.RetainAvailable.Present {
-		check(PropRetainAvailable, 1)
+		flag(PropRetainAvailable, p.RetainAvailable.Value)
 	}
 	for _, u := range p.User {
 		valid(PropUser, u.Key)
@@ -264,16 +289,17 @@ func (p *Properties) size(t Type) (int, error) {
 		check(PropUser, 4+len(u.Key)+len(u.Value))
 	}
 	if p.MaximumPacketSize.Present {
+		outOfRange(PropMaximumPacketSize, p.MaximumPacketSize.Value == 0, 0) // §3.1.2.11.4
 		check(PropMaximumPacketSize, 4)
 	}
 	if p.WildcardSubAvailable.Present {
-		check(PropWildcardSubAvailable, 1)
+		flag(PropWildcardSubAvailable, p.WildcardSubAvailable.Value)
 	}
 	if p.SubIDAvailable.Present {
-		check(PropSubIDAvailable, 1)
+		flag(PropSubIDAvailable, p.SubIDAvailable.Value)
 	}
 	if p.SharedSubAvailable.Present {
-		check(PropSharedSubAvailable, 1)
+		flag(PropSharedSubAvailable, p.SharedSubAvailable.Value)
 	}
 	if n > MaxVarint && err == nil {
 		err = ErrPacketTooLarge

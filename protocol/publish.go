@@ -32,6 +32,7 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 	}
 	p.Version = c.v
 	c.group("Variable header")
+	topicAt := c.off
 	topic, err := c.utf8(fTopicName)
 	if err != nil {
 		return err
@@ -54,10 +55,11 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	if len(topic) == 0 && !p.Props.TopicAlias.Present {
+		c.start = topicAt
 		return ErrTopicEmpty // [MQTT-4.7.3-1], §3.3.2.3.4
 	}
 	c.group("Payload")

@@ -13,7 +13,9 @@ import (
 // bytes pending it reads into a 256-byte array of its own, and only takes a
 // larger buffer (from a shared pool, or sized for one large packet) while a
 // packet or a burst of packets is in flight. Thousands of idle connections
-// therefore cost a few hundred bytes each, not a buffer each.
+// therefore cost a few hundred bytes each, not a buffer each. A packet
+// larger than a chunk gets a buffer of its own that grows as its bytes
+// arrive: a peer announcing a large packet it never sends costs little.
 type Reader struct {
 	// Version decodes packets other than CONNECT; a server sets it from
 	// the CONNECT it read, a client from the one it sent.
@@ -33,6 +35,14 @@ type Reader struct {
 
 const chunkSize = 4096
 
+// largeStart is the first size of a buffer for a packet larger than a
+// chunk; see grow.
+const largeStart = 64 << 10
+
+// maxEmptyReads bounds the reads in a row that return neither bytes nor an
+// error, as bufio does: a broken source must not spin the Reader forever.
+const maxEmptyReads = 100
+
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 // NewReader returns a Reader on src.
@@ -50,8 +60,12 @@ func NewReader(src io.Reader) *Reader {
 func (r *Reader) Next() (FixedHeader, []byte, error) {
 	if r.r == r.w {
 		r.r, r.w = 0, 0
-		if !r.busy {
+		if !r.busy || !r.pooled && len(r.buf) > chunkSize {
+			// A one-off buffer goes as soon as its packet is read: it was
+			// full because it was sized to that packet, not because more
+			// bytes are waiting.
 			r.release()
+			r.busy = false
 		}
 	}
 	for {
@@ -121,7 +135,10 @@ func (r *Reader) fill(need int) error {
 	if len(r.buf)-r.r < need || (r.busy && !r.pooled && need <= chunkSize) {
 		r.grow(need)
 	}
-	for r.w-r.r < need {
+	for empty := 0; r.w-r.r < need; {
+		if r.w == len(r.buf) {
+			r.grow(need) // a large packet's buffer grows as its bytes arrive
+		}
 		n, err := r.src.Read(r.buf[r.w:])
 		r.w += n
 		r.busy = r.w == len(r.buf)
@@ -134,17 +151,22 @@ func (r *Reader) fill(need int) error {
 			}
 			return err
 		}
-		if n == 0 {
-			continue
+		if n > 0 {
+			empty = 0
+		} else if empty++; empty == maxEmptyReads {
+			return io.ErrNoProgress
 		}
 	}
 	return nil
 }
 
-// grow makes room for need unread bytes: in place when the buffer is big
-// enough, else in a pooled chunk when need fits one (also when a busy
+// grow makes room toward need unread bytes: in place when the buffer is
+// big enough, else in a pooled chunk when need fits one (also when a busy
 // connection should stop reading through the small array), else in a
-// buffer for this packet alone.
+// buffer for this packet alone. That buffer grows geometrically from
+// largeStart, twice its size at each step and never beyond need, so a
+// forged Remaining Length costs memory only as the bytes it announces
+// arrive (at most twice the bytes received).
 func (r *Reader) grow(need int) {
 	small := !r.pooled && len(r.buf) == len(r.small)
 	if need <= len(r.buf) && !(r.busy && small) {
@@ -157,7 +179,7 @@ func (r *Reader) grow(need int) {
 	if pooled {
 		nb = *chunkPool.Get().(*[]byte)
 	} else {
-		nb = make([]byte, need)
+		nb = make([]byte, min(need, max(2*len(r.buf), largeStart)))
 	}
 	r.w = copy(nb, r.buf[r.r:r.w])
 	r.r = 0

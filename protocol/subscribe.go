@@ -36,7 +36,7 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	c.group("Payload")
@@ -66,11 +66,11 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 		s.QoS = QoS(opts & 3)
 		if c.v == V5 {
 			if opts&0xc0 != 0 {
-				return ErrSubOptionsReserved // [MQTT-3.8.3-5]
+				return ErrSubOptionsReserved // [MQTT-3.8.3-5] (5.0)
 			}
 			s.NoLocal, s.RetainAsPublished, s.RetainHandling = opts&4 != 0, opts&8 != 0, opts>>4&3
 		} else if opts&0xfc != 0 {
-			return ErrSubOptionsReserved // [MQTT-3.8.3-4]
+			return ErrSubOptionsReserved // [MQTT-3.8.3-4] (3.1.1)
 		}
 		if s.QoS == 3 {
 			return ErrSubQoS3 // [MQTT-3.8.3-4] (3.1.1), §3.8.3.1 (5.0)
@@ -86,6 +86,7 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	}
 	p.Subscriptions = subs
 	if len(subs) == 0 {
+		c.start = c.off
 		return ErrNoSubscriptions // [MQTT-3.8.3-3] (3.1.1) [MQTT-3.8.3-2] (5.0)
 	}
 	return nil
@@ -213,7 +214,7 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 	} else {
-		p.Props = Properties{}
+		p.Props.reset()
 	}
 	c.endGroup()
 	c.group("Payload")
@@ -236,6 +237,7 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	}
 	p.Filters = filters
 	if len(filters) == 0 {
+		c.start = c.off
 		return ErrNoUnsubscriptions // [MQTT-3.10.3-2]
 	}
 	return nil
@@ -319,7 +321,7 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 			return err
 		}
 	} else {
-		*props = Properties{}
+		props.reset()
 	}
 	c.endGroup()
 	list := (*codes)[:0]
@@ -340,16 +342,17 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 		}
 		if c.v == V5 {
 			if !rc.AllowedIn(t) {
-				return ErrBadReasonCode
+				return badReasonCode(rc, t) // [MQTT-3.9.3-2] [MQTT-3.11.3-2] (5.0)
 			}
 		} else if b > 2 && b != 0x80 {
-			return ErrBadReturnCode // §3.9.3 (3.1.1)
+			return withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(b))
 		}
 		list = append(list, rc)
 	}
 	*codes = list
 	if len(list) == 0 {
-		return ErrTruncated // a SUBACK or UNSUBACK acknowledges at least one filter
+		c.start = c.off
+		return ErrNoReasonCodes // one per filter, and a SUBSCRIBE has at least one [MQTT-3.8.4-5] (3.1.1) [MQTT-3.8.4-6] (5.0)
 	}
 	return nil
 }
@@ -366,7 +369,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 		return appendUint16(dst, id), nil
 	}
 	if len(codes) == 0 {
-		return dst, ErrTruncated
+		return dst, ErrNoReasonCodes
 	}
 	n := 2 + len(codes)
 	var pn int
@@ -379,10 +382,10 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 	}
 	for _, rc := range codes {
 		if v == V5 && !rc.AllowedIn(t) {
-			return dst, ErrBadReasonCode
+			return dst, badReasonCode(rc, t)
 		}
 		if v != V5 && rc > 2 && rc < 0x80 {
-			return dst, ErrBadReturnCode
+			return dst, withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(byte(rc)))
 		}
 	}
 	dst, err := appendHeader(dst, t, 0, n)

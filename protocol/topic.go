@@ -53,7 +53,7 @@ func ValidFilter(filter string) error {
 	if strings.HasPrefix(filter, SharePrefix) {
 		group, rest, ok := strings.Cut(filter[len(SharePrefix):], "/")
 		if !ok || group == "" || rest == "" || strings.ContainsAny(group, "+#") {
-			return ErrSharedName // [MQTT-4.8.2-1] [MQTT-4.8.2-2]
+			return ErrSharedName // [MQTT-4.8.2-1] [MQTT-4.8.2-2] (5.0)
 		}
 		filter = rest
 	}

@@ -41,8 +41,10 @@ func VarintLen(x uint32) int {
 
 // ParseVarint decodes a variable byte integer from the start of b. It
 // returns the value and the number of bytes used; n is 0 when b ends before
-// the integer does, and err is ErrVarintTooLong when a fifth byte would be
-// needed.
+// the integer does. err is ErrVarintTooLong when a fifth byte would be
+// needed, and ErrVarintNotMinimal when the value takes more bytes than it
+// needs (a last byte of 0 after a continuation), which 5.0 forbids
+// [MQTT-1.5.5-1] and the encoding algorithm of 3.1.1 never produces.
 func ParseVarint(b []byte) (x uint32, n int, err error) {
 	var shift uint
 	for i := 0; i < 4; i++ {
@@ -51,6 +53,9 @@ func ParseVarint(b []byte) (x uint32, n int, err error) {
 		}
 		x |= uint32(b[i]&0x7f) << shift
 		if b[i]&0x80 == 0 {
+			if i > 0 && b[i] == 0 {
+				return 0, 0, ErrVarintNotMinimal // [MQTT-1.5.5-1] (5.0)
+			}
 			return x, i + 1, nil
 		}
 		shift += 7
