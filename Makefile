@@ -72,8 +72,22 @@ wasmtest:
 	@echo "== protocol tests under js/wasm (Node)"
 	PATH="$(WASMEXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test ./protocol/...
 
+# bench: one block per thing measured, each against its peers in the same
+# run (the machine is shared: ratios matter, absolute numbers are noisy).
+# Raw `go test -bench` output is kept in BENCHDIR for benchstat. BENCHCOUNT
+# runs of BENCHTIME per benchmark keep the medians steady within ~2 min.
+BENCHCOUNT  ?= 8
+BENCHTIME   ?= 250ms
+BENCHDIR    := bin/bench
+CODEC_BENCH := ^Benchmark(Publish|Connect|Subscribe)(Decode|Encode)$$|^BenchmarkTopicMatch$$
+
 bench:
-	@echo "benchmarks arrive with the codec"
+	@mkdir -p $(BENCHDIR)
+	@echo "== protocol codec against paho.golang and mochi-mqtt ($(BENCHCOUNT) x $(BENCHTIME); raw: $(BENCHDIR)/codec.txt)"
+	$(GO) test -run '^$$' -bench '$(CODEC_BENCH)' -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./protocol \
+		| tee $(BENCHDIR)/codec.txt | $(GO) run ./internal/benchtable
+	@echo "== wasm size of protocol (fails when it adds more than the target)"
+	$(GO) run ./internal/wasmsize
 
 fuzz:
 	@echo "fuzz targets arrive with the codec"
