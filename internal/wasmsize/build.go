@@ -72,15 +72,15 @@ type probe struct {
 // go.work file to the module under test so the programs build against its
 // working tree.
 type workspace struct {
-	dir     string
-	env     []string
-	ldflags string
+	dir              string
+	env              []string
+	ldflags, gcflags string
 }
 
 // newWorkspace writes the two programs into a new temporary directory.
 // modDir is the root of the module that holds pkg, the import path of
 // the protocol package.
-func newWorkspace(modDir, pkg, ldflags string) (*workspace, error) {
+func newWorkspace(modDir, pkg, ldflags, gcflags string) (*workspace, error) {
 	goVersion, err := goDirective(filepath.Join(modDir, "go.mod"))
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func newWorkspace(modDir, pkg, ldflags string) (*workspace, error) {
 		}
 	}
 	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWORK="+filepath.Join(dir, "go.work"))
-	return &workspace{dir: dir, env: env, ldflags: ldflags}, nil
+	return &workspace{dir: dir, env: env, ldflags: ldflags, gcflags: gcflags}, nil
 }
 
 func (w *workspace) close() error { return os.RemoveAll(w.dir) }
@@ -155,7 +155,11 @@ func (w *workspace) deps(prog string) ([]string, error) {
 }
 
 func (w *workspace) goBuild(prog, ldflags, out string) error {
-	cmd := exec.Command("go", "build", "-ldflags="+ldflags, "-o", out, "./"+prog)
+	args := []string{"build", "-ldflags=" + ldflags}
+	if w.gcflags != "" {
+		args = append(args, "-gcflags="+w.gcflags)
+	}
+	cmd := exec.Command("go", append(args, "-o", out, "./"+prog)...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("GOOS=js GOARCH=wasm go build -ldflags=%q ./%s: %w\n%s", ldflags, prog, err, msg)

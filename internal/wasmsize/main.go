@@ -9,7 +9,7 @@
 //
 // Usage, from inside the module:
 //
-//	go run ./internal/wasmsize [-ldflags "-s -w"] [-max 300000] [-top 8] [-funcs 0]
+//	go run ./internal/wasmsize [-ldflags "-s -w"] [-gcflags FLAGS] [-max 300000] [-top 8] [-funcs 0]
 package main
 
 import (
@@ -32,6 +32,7 @@ func main() {
 
 type options struct {
 	ldflags string
+	gcflags string
 	max     int // bytes protocol may add, raw; 0: no target
 	top     int // packages listed
 	funcs   int // functions listed; within the target only when asked
@@ -42,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.ldflags, "ldflags", "-s -w", "linker flags of the real app's wasm build")
+	fs.StringVar(&o.gcflags, "gcflags", "", "compiler flags, to try one on both builds (e.g. -gcflags=PKG=-l)")
 	fs.IntVar(&o.max, "max", 300_000, "most bytes (raw) protocol may add; 0 for no target")
 	fs.IntVar(&o.top, "top", 8, "packages to list in the breakdown")
 	fs.IntVar(&o.funcs, "funcs", 0, "largest functions to list (20 when over the target)")
@@ -78,7 +80,7 @@ func measure(w io.Writer, o options) (over bool, err error) {
 		return false, err
 	}
 	pkg := modPath + "/protocol"
-	ws, err := newWorkspace(filepath.Dir(modFile), pkg, o.ldflags)
+	ws, err := newWorkspace(filepath.Dir(modFile), pkg, o.ldflags, o.gcflags)
 	if err != nil {
 		return false, err
 	}
@@ -95,7 +97,11 @@ func measure(w io.Writer, o options) (over bool, err error) {
 	over = o.max > 0 && added > o.max
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "wasm size of %s (GOOS=js GOARCH=wasm, %s, -ldflags=%q)\n\n", pkg, runtime.Version(), o.ldflags)
+	flags := fmt.Sprintf("-ldflags=%q", o.ldflags)
+	if o.gcflags != "" {
+		flags += fmt.Sprintf(" -gcflags=%q", o.gcflags)
+	}
+	fmt.Fprintf(&b, "wasm size of %s (GOOS=js GOARCH=wasm, %s, %s)\n\n", pkg, runtime.Version(), flags)
 	rows := [][3]string{
 		{"", "raw", "gzip -9"},
 		{"hello world", commas(hello.raw), commas(hello.gz)},

@@ -80,6 +80,14 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %s:\n%s", re, out)
 		}
 	}
+	stdout.Reset()
+	if code := run([]string{"-max", "0", "-gcflags", "github.com/mqttlab/mqttlab/protocol=-l"}, &stdout, &stderr); code != 0 {
+		t.Errorf("exit %d without a target, want 0\nstderr:\n%s", code, stderr.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, `-gcflags="github.com/mqttlab/mqttlab/protocol=-l"`) ||
+		strings.Contains(out, "target:") {
+		t.Errorf("with -gcflags and no target, output:\n%s", out)
+	}
 	if code := run([]string{"extra"}, &stdout, &stderr); code != 2 {
 		t.Errorf("exit %d with an argument, want 2", code)
 	}
