@@ -1,8 +1,10 @@
 // Command benchtable turns `go test -bench` output into plain-text tables
 // that compare implementations: one table per top-level benchmark, one
 // row per case, for each implementation its ns/op, B/op and allocs/op
-// (medians over -count runs), and how many times faster the reference
-// implementation is than each peer ("2.7× paho").
+// (medians over the runs), and how many times faster the reference
+// implementation is than each peer ("2.7× paho"). The input may hold
+// several runs of each benchmark: from -count N, or better, from N rounds
+// of -count 1, whose k-th runs of every benchmark ran close in time.
 //
 // Benchmarks are read as Group/case/implementation, e.g.
 // BenchmarkPublishDecode/v5-16B/paho. Implementations whose name starts
@@ -131,7 +133,7 @@ func write(w io.Writer, rep *report, ref string) error {
 		fmt.Fprintf(&b, "; the widest ns/op spread (max-min)/median is %.0f%% (%s)", worst*100, where)
 	}
 	b.WriteString(".\n")
-	fmt.Fprintf(&b, "\"2.7× peer\" is the peer's ns/op over %s's: above 1×, %s is faster.\n", ref, ref)
+	fmt.Fprintf(&b, "\"2.7× peer\" is the peer's ns/op over %s's (the median of the ratios of the k-th runs):\nabove 1×, %s is faster.\n", ref, ref)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -16,11 +16,13 @@ var columns = []struct{ unit, title string }{
 }
 
 // A cell is the figures of one implementation on one case: the median of
-// each metric over the runs (-count), and how far ns/op spread.
+// each metric over the runs, how far ns/op spread, and ns/op of each run
+// in the order of the input.
 type cell struct {
 	median map[string]float64
 	runs   int
 	spread float64 // (max-min)/median of ns/op
+	ns     []float64
 }
 
 // A group is one table: a top-level benchmark, its cases as rows and its
@@ -71,6 +73,7 @@ func summarize(samples []sample, ref string) []*group {
 			c.median[col.unit] = median(vs)
 			if col.unit == "ns/op" && c.median[col.unit] > 0 {
 				c.spread = (slices.Max(vs) - slices.Min(vs)) / c.median[col.unit]
+				c.ns = vs
 			}
 		}
 		byName[k[0]].cells[[2]string{k[1], k[2]}] = c
@@ -111,20 +114,34 @@ func median(vs []float64) float64 {
 // "mqttlab-new" is a variant of "mqttlab", not a peer).
 func (g *group) ratios(kase, ref string) string {
 	r := g.cells[[2]string{kase, ref}]
-	if r == nil || r.median["ns/op"] <= 0 {
+	if r == nil || len(r.ns) == 0 {
 		return ""
 	}
 	var out []string
 	for _, impl := range g.impls {
 		c := g.cells[[2]string{kase, impl}]
-		if strings.HasPrefix(impl, ref) || c == nil {
+		if strings.HasPrefix(impl, ref) || c == nil || len(c.ns) == 0 {
 			continue
 		}
-		if ns, ok := c.median["ns/op"]; ok {
-			out = append(out, formatRatio(ns/r.median["ns/op"])+" "+impl)
-		}
+		out = append(out, formatRatio(ratio(c.ns, r.ns))+" "+impl)
 	}
 	return strings.Join(out, "  ")
+}
+
+// ratio is the median over runs of peer/ref, pairing the k-th run of
+// each: with rounds of -count 1 (as make bench runs them) the two ran
+// close in time, so a burst of load on a shared machine skews both.
+func ratio(peer, ref []float64) float64 {
+	var rs []float64
+	for k := range min(len(peer), len(ref)) {
+		if ref[k] > 0 {
+			rs = append(rs, peer[k]/ref[k])
+		}
+	}
+	if len(rs) == 0 {
+		return 0
+	}
+	return median(rs)
 }
 
 func formatRatio(x float64) string {

@@ -33,8 +33,22 @@ func TestSummarizeMedians(t *testing.T) {
 	if theirs.median["ns/op"] != 1050 || theirs.median["allocs/op"] != 3 {
 		t.Errorf("paho medians %v, want 1050 ns/op and 3 allocs/op (mean of the middle two)", theirs.median)
 	}
-	if got, want := g.ratios("v5", "mqttlab"), "8.8× paho"; got != want {
-		t.Errorf("ratios = %q, want %q", got, want)
+	// Runs pair up in order: 1000/100 and 1100/300; the third mqttlab
+	// run has no partner.
+	if got, want := g.ratios("v5", "mqttlab"), "6.8× paho"; got != want {
+		t.Errorf("ratios = %q, want %q (median of the paired runs' ratios)", got, want)
+	}
+}
+
+func TestRatioPairsRuns(t *testing.T) {
+	t.Parallel()
+	// A burst of load in round 2 slows both; the ratio stays 2.
+	peer, ref := []float64{200, 2000, 210}, []float64{100, 1000, 105}
+	if got := ratio(peer, ref); got != 2 {
+		t.Errorf("ratio = %v, want 2", got)
+	}
+	if got := ratio(nil, ref); got != 0 {
+		t.Errorf("ratio with no peer runs = %v, want 0", got)
 	}
 }
 
