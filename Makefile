@@ -76,8 +76,9 @@ wasmtest:
 # run (the machine is shared: ratios matter, absolute numbers are noisy).
 # The codec benchmarks run in BENCHROUNDS rounds of -count 1, so that the
 # k-th runs of mqttlab and of a peer are close in time and benchtable can
-# pair them; raw output is kept in BENCHDIR for benchstat. ~2 minutes.
-BENCHROUNDS ?= 8
+# pair them; raw output is kept in BENCHDIR for benchstat. ~1.5 minutes
+# on a quiet machine.
+BENCHROUNDS ?= 6
 BENCHTIME   ?= 200ms
 BENCHDIR    := bin/bench
 CODEC_BENCH := ^Benchmark(Publish|Connect|Subscribe)(Decode|Encode)$$|^BenchmarkTopicMatch$$
