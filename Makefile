@@ -72,8 +72,27 @@ wasmtest:
 	@echo "== protocol tests under js/wasm (Node)"
 	PATH="$(WASMEXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test ./protocol/...
 
+# bench: one block per thing measured, each against its peers in the same
+# run (the machine is shared: ratios matter, absolute numbers are noisy).
+# The codec benchmarks run in BENCHROUNDS rounds of -count 1, so that the
+# k-th runs of mqttlab and of a peer are close in time and benchtable can
+# pair them; raw output is kept in BENCHDIR for benchstat. ~1.5 minutes
+# on a quiet machine.
+BENCHROUNDS ?= 6
+BENCHTIME   ?= 200ms
+BENCHDIR    := bin/bench
+CODEC_BENCH := ^Benchmark(Publish|Connect|Subscribe)(Decode|Encode)$$|^BenchmarkTopicMatch$$
+
 bench:
-	@echo "benchmarks arrive with the codec"
+	@mkdir -p $(BENCHDIR)
+	@echo "== protocol codec against paho.golang and mochi-mqtt ($(BENCHROUNDS) rounds of $(BENCHTIME); raw: $(BENCHDIR)/codec.txt)"
+	$(GO) test -c -o $(BENCHDIR)/protocol.test ./protocol
+	for i in $$(seq $(BENCHROUNDS)); do \
+		(cd protocol && ../$(BENCHDIR)/protocol.test -test.run '^$$' -test.bench '$(CODEC_BENCH)' \
+			-test.benchmem -test.benchtime $(BENCHTIME)) || echo FAIL; \
+	done | tee $(BENCHDIR)/codec.txt | $(GO) run ./internal/benchtable
+	@echo "== wasm size of protocol (fails when it adds more than the target)"
+	$(GO) run ./internal/wasmsize
 
 # go test -fuzz takes one target of one package per run: list them all
 # (go test -list prints a package's targets, then "ok <package>"), then

@@ -1,0 +1,230 @@
+// Command wasmsize measures what the protocol package adds to a program
+// compiled for the browser: it builds, with GOOS=js GOARCH=wasm and the
+// app's linker flags, a hello world and the same hello world using
+// protocol for real (encode, decode, Explain, Match), and prints both
+// sizes, raw and gzip'ed, and the difference. It then tells what the
+// added code is made of, by package, from a build that keeps function
+// names; over the target (-max) it lists the largest functions too and
+// exits with status 1.
+//
+// Usage, from inside the module:
+//
+//	go run ./internal/wasmsize [-ldflags "-s -w"] [-gcflags FLAGS] [-max 300000] [-top 8] [-funcs 0]
+package main
+
+import (
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type options struct {
+	ldflags string
+	gcflags string
+	max     int // bytes protocol may add, raw; 0: no target
+	top     int // packages listed
+	funcs   int // functions listed; within the target only when asked
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("wasmsize", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.StringVar(&o.ldflags, "ldflags", "-s -w", "linker flags of the real app's wasm build")
+	fs.StringVar(&o.gcflags, "gcflags", "", "compiler flags, to try one on both builds (e.g. -gcflags=PKG=-l)")
+	fs.IntVar(&o.max, "max", 300_000, "most bytes (raw) protocol may add; 0 for no target")
+	fs.IntVar(&o.top, "top", 8, "packages to list in the breakdown")
+	fs.IntVar(&o.funcs, "funcs", 0, "largest functions to list (20 when over the target)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "wasmsize: no arguments expected, got", fs.Args())
+		return 2
+	}
+	over, err := measure(stdout, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "wasmsize:", err)
+		return 1
+	}
+	if over {
+		return 1
+	}
+	return 0
+}
+
+// measure builds and reports; over says whether the target was missed.
+func measure(w io.Writer, o options) (over bool, err error) {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return false, fmt.Errorf("go env GOMOD: %w", err)
+	}
+	modFile := strings.TrimSpace(string(gomod))
+	if modFile == "" || modFile == os.DevNull {
+		return false, errors.New("run wasmsize inside the mqttlab module (go env GOMOD is empty)")
+	}
+	modPath, err := modulePath(modFile)
+	if err != nil {
+		return false, err
+	}
+	pkg := modPath + "/protocol"
+	ws, err := newWorkspace(filepath.Dir(modFile), pkg, o.ldflags, o.gcflags)
+	if err != nil {
+		return false, err
+	}
+	defer ws.close()
+	hello, err := ws.build("hello")
+	if err != nil {
+		return false, err
+	}
+	using, err := ws.build("using")
+	if err != nil {
+		return false, err
+	}
+	added := using.raw - hello.raw
+	over = o.max > 0 && added > o.max
+
+	var b strings.Builder
+	flags := fmt.Sprintf("-ldflags=%q", o.ldflags)
+	if o.gcflags != "" {
+		flags += fmt.Sprintf(" -gcflags=%q", o.gcflags)
+	}
+	fmt.Fprintf(&b, "wasm size of %s (GOOS=js GOARCH=wasm, %s, %s)\n\n", pkg, runtime.Version(), flags)
+	rows := [][3]string{
+		{"", "raw", "gzip -9"},
+		{"hello world", commas(hello.raw), commas(hello.gz)},
+		{"hello world + protocol", commas(using.raw), commas(using.gz)},
+		{"protocol adds", signed(added), signed(using.gz - hello.gz)},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-24s %11s %11s\n", r[0], r[1], r[2])
+	}
+	if o.max > 0 {
+		verdict := "met"
+		if over {
+			verdict = "MISSED"
+		}
+		fmt.Fprintf(&b, "\n  target: protocol adds at most %s bytes raw: %s (%.0f%% of it)\n", commas(o.max), verdict,
+			100*float64(added)/float64(o.max))
+	}
+	deps, err := ws.deps("using")
+	if err != nil {
+		return false, err
+	}
+	breakdown(&b, hello.mod, using.mod, newPackager(deps), o.top)
+	if n := o.funcs; n > 0 || over {
+		if n == 0 {
+			n = 20
+		}
+		largest(&b, hello.mod, using.mod, n)
+	}
+	_, err = io.WriteString(w, b.String())
+	return over, err
+}
+
+// breakdown writes what the added bytes are: code by package, then the
+// other sections (data holds strings and tables, which have no names).
+func breakdown(b *strings.Builder, base, with *module, pk *packager, top int) {
+	basePkgs, withPkgs := byPackage(base, pk), byPackage(with, pk)
+	type delta struct {
+		name string
+		n    int
+	}
+	var pkgs []delta
+	for p, n := range withPkgs {
+		if d := n - basePkgs[p]; d != 0 {
+			pkgs = append(pkgs, delta{p, d})
+		}
+	}
+	slices.SortFunc(pkgs, func(x, y delta) int { return cmp.Or(y.n-x.n, strings.Compare(x.name, y.name)) })
+	fmt.Fprintf(b, "\nwhat it adds (a build keeping names; sizes differ slightly from the stripped build):\n")
+	var sections []delta
+	for s, n := range with.sections {
+		if d := n - base.sections[s]; d != 0 {
+			sections = append(sections, delta{s, d})
+		}
+	}
+	slices.SortFunc(sections, func(x, y delta) int { return cmp.Or(y.n-x.n, strings.Compare(x.name, y.name)) })
+	for _, s := range sections {
+		fmt.Fprintf(b, "  %11s  %s section\n", signed(s.n), s.name)
+	}
+	if len(pkgs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n  code by package:\n")
+	rest := 0
+	for i, p := range pkgs {
+		if i < top {
+			fmt.Fprintf(b, "  %11s  %s\n", signed(p.n), p.name)
+		} else {
+			rest += p.n
+		}
+	}
+	if len(pkgs) > top {
+		fmt.Fprintf(b, "  %11s  %d other packages\n", signed(rest), len(pkgs)-top)
+	}
+}
+
+// largest writes the n largest functions that are new or grew.
+func largest(b *strings.Builder, base, with *module, n int) {
+	type fn struct {
+		name string
+		size int
+	}
+	var fns []fn
+	for name, size := range with.funcs {
+		if d := size - base.funcs[name]; d > 0 {
+			fns = append(fns, fn{name, d})
+		}
+	}
+	slices.SortFunc(fns, func(x, y fn) int { return cmp.Or(y.size-x.size, strings.Compare(x.name, y.name)) })
+	fmt.Fprintf(b, "\n  largest functions added:\n")
+	for i, f := range fns {
+		if i == n {
+			break
+		}
+		fmt.Fprintf(b, "  %11s  %s\n", signed(f.size), f.name)
+	}
+}
+
+func byPackage(m *module, pk *packager) map[string]int {
+	out := map[string]int{}
+	for name, size := range m.funcs {
+		out[pk.packageOf(name)] += size
+	}
+	return out
+}
+
+// commas formats n with thousands separators: 2,580,845.
+func commas(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// signed is commas with an explicit sign.
+func signed(n int) string {
+	if n >= 0 {
+		return "+" + commas(n)
+	}
+	return commas(n)
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestCommas(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 2580905: "2,580,905", -486053: "-486,053"} {
+		if got := commas(n); got != want {
+			t.Errorf("commas(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := signed(486053); got != "+486,053" {
+		t.Errorf("signed(486053) = %q", got)
+	}
+}
+
+func TestGoMod(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "go.mod")
+	if err := os.WriteFile(good, []byte("// c\nmodule example.com/m\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := goDirective(good); err != nil || v != "1.26" {
+		t.Errorf("goDirective = %q, %v; want 1.26", v, err)
+	}
+	if p, err := modulePath(good); err != nil || p != "example.com/m" {
+		t.Errorf("modulePath = %q, %v; want example.com/m", p, err)
+	}
+	bad := filepath.Join(dir, "bad.mod")
+	if err := os.WriteFile(bad, []byte("nothing here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := goDirective(bad); err == nil || !strings.Contains(err.Error(), "bad.mod: no go directive") {
+		t.Errorf("goDirective(bad) error = %v", err)
+	}
+	if _, err := modulePath(bad); err == nil || !strings.Contains(err.Error(), "bad.mod: no module directive") {
+		t.Errorf("modulePath(bad) error = %v", err)
+	}
+}
+
+func TestWithoutStrip(t *testing.T) {
+	t.Parallel()
+	if got := withoutStrip("-s -w -X main.v=1"); got != "-w -X main.v=1" {
+		t.Errorf("withoutStrip = %q", got)
+	}
+}
+
+// TestRun builds the two programs for real (GOOS=js GOARCH=wasm) and
+// checks the report: the sizes, the breakdown naming the protocol
+// package, and the exit status against a target it must miss.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two wasm programs")
+	}
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-max", "1", "-top", "3"}, &stdout, &stderr)
+	out := stdout.String()
+	if code != 1 {
+		t.Fatalf("exit %d with a 1-byte target, want 1\nstdout:\n%s\nstderr:\n%s", code, out, stderr.String())
+	}
+	for _, re := range []string{
+		`hello world +[\d,]+ +[\d,]+\n`,
+		`hello world \+ protocol +[\d,]+ +[\d,]+\n`,
+		`protocol adds +\+[\d,]+ +\+[\d,]+\n`,
+		`target: protocol adds at most 1 bytes raw: MISSED`,
+		`\+[\d,]+  code section`,
+		`\+[\d,]+  github.com/mqttlab/mqttlab/protocol\n`,
+		`largest functions added:\n +\+[\d,]+  github.com_mqttlab_mqttlab_protocol\.`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("output lacks %s:\n%s", re, out)
+		}
+	}
+	stdout.Reset()
+	if code := run([]string{"-max", "0", "-gcflags", "github.com/mqttlab/mqttlab/protocol=-l"}, &stdout, &stderr); code != 0 {
+		t.Errorf("exit %d without a target, want 0\nstderr:\n%s", code, stderr.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, `-gcflags="github.com/mqttlab/mqttlab/protocol=-l"`) ||
+		strings.Contains(out, "target:") {
+		t.Errorf("with -gcflags and no target, output:\n%s", out)
+	}
+	if code := run([]string{"extra"}, &stdout, &stderr); code != 2 {
+		t.Errorf("exit %d with an argument, want 2", code)
+	}
+}
