@@ -5,3 +5,5 @@ go 1.26
 require github.com/coder/websocket v1.8.15
 
 require go.uber.org/goleak v1.3.0
+
+require github.com/eclipse/paho.golang v0.23.0
