@@ -8,6 +8,8 @@ import (
 	"net"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -1016,5 +1018,74 @@ func TestWireBatch(t *testing.T) {
 				t.Fatalf("write: %v", err)
 			}
 		})
+	}
+}
+
+// TestWireRetainedReplayOrder subscribes again and again to a topic a
+// client keeps publishing retained values to, and checks the order of
+// what each subscriber gets on the wire. A retained message is an earlier
+// publish of the same topic: it must never arrive after a newer live one,
+// or the subscriber is left holding a stale value ([MQTT-4.6.0-5],
+// [MQTT-4.6.0-6]: every topic is ordered).
+func TestWireRetainedReplayOrder(t *testing.T) {
+	t.Parallel()
+	b, addr := startBroker(t, Options{})
+	pub := connectRaw(t, addr, protocol.V5, "order-pub")
+	stop, stopped := make(chan struct{}), make(chan error, 1)
+	go func() {
+		for i := 1; ; i++ {
+			select {
+			case <-stop:
+				stopped <- nil
+				return
+			default:
+			}
+			p, _ := (&protocol.Publish{Version: protocol.V5, Retain: true, Topic: "order/counter", Payload: []byte(strconv.Itoa(i))}).AppendTo(nil)
+			pub.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			if _, err := pub.nc.Write(p); err != nil {
+				stopped <- err
+				return
+			}
+			time.Sleep(20 * time.Microsecond)
+		}
+	}()
+	defer func() {
+		close(stop)
+		if err := <-stopped; err != nil {
+			t.Errorf("publisher: %v", err)
+		}
+	}()
+	var stale []string
+	for k := range 200 {
+		c := connectRaw(t, addr, protocol.V5, fmt.Sprintf("order-sub-%d", k))
+		c.send(&protocol.Subscribe{Version: protocol.V5, PacketID: 1, Subscriptions: []protocol.Subscription{{Filter: "order/counter"}}})
+		last, lastRetain := 0, false
+		for got := 0; got < 3; {
+			// The server may send matching messages before SUBACK (§3.8.4).
+			q, err := c.read(5 * time.Second)
+			if err != nil {
+				t.Fatalf("subscriber %d: %v", k, err)
+			}
+			p, ok := q.(*protocol.Publish)
+			if !ok {
+				continue
+			}
+			got++
+			n, err := strconv.Atoi(string(p.Payload))
+			if err != nil {
+				t.Fatalf("payload %q", p.Payload)
+			}
+			if n < last {
+				stale = append(stale, fmt.Sprintf("%d (retain %v) after %d (retain %v)", n, p.Retain, last, lastRetain))
+			}
+			last, lastRetain = n, p.Retain
+		}
+		c.nc.Close()
+	}
+	if len(stale) > 0 {
+		t.Errorf("%d of 200 subscribers got an older value after a newer one: %s", len(stale), strings.Join(stale, "; "))
+	}
+	if s := b.Stats(); s.MessagesReceived == 0 {
+		t.Fatal("nothing published")
 	}
 }
