@@ -709,3 +709,74 @@ func TestPahoSessionResume(t *testing.T) {
 		c.expect(topic+"/m", "live")
 	})
 }
+
+// TestPahoServerShutdown stops the broker under connected 5.0 clients:
+// each gets DISCONNECT 0x8B (Server shutting down) before the connection
+// closes, over TCP and over WebSocket alike.
+func TestPahoServerShutdown(t *testing.T) {
+	t.Parallel()
+	b, err := New(Options{SysInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listening := make(chan error, 1)
+	go func() { listening <- b.Listen(l) }()
+	srv := httptest.NewServer(pahoWebSocket(b))
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt"
+	trs := []pahoTransport{
+		{"tcp", func(t *testing.T) net.Conn {
+			nc, err := net.DialTimeout("tcp", l.Addr().String(), 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return nc
+		}},
+		{"ws", func(t *testing.T) net.Conn {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return websocket.NetConn(context.Background(), c, websocket.MessageBinary)
+		}},
+	}
+	var clients []*pahoClient
+	for _, tr := range trs {
+		for i := range 3 {
+			clients = append(clients, pahoConnect(t, tr, &paho.Connect{ClientID: fmt.Sprintf("shutdown-%s-%d", tr.name, i), CleanStart: true}))
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if err := <-listening; err != nil {
+		t.Errorf("Listen: %v", err)
+	}
+	for _, c := range clients {
+		select {
+		case d := <-c.disc:
+			if d.ReasonCode != 0x8B {
+				t.Errorf("%s: DISCONNECT %#x, want 0x8B Server shutting down", c.ClientID(), d.ReasonCode)
+			}
+		case <-c.Done():
+			select {
+			case d := <-c.disc: // OnServerDisconnect runs after Done closes
+				if d.ReasonCode != 0x8B {
+					t.Errorf("%s: DISCONNECT %#x, want 0x8B Server shutting down", c.ClientID(), d.ReasonCode)
+				}
+			case <-time.After(time.Second):
+				t.Errorf("%s: connection closed without DISCONNECT 0x8B", c.ClientID())
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s: still connected 5 s after the shutdown", c.ClientID())
+		}
+	}
+}
