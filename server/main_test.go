@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"regexp"
@@ -165,10 +166,13 @@ func TestRunGracefulStop(t *testing.T) {
 
 	tcp5 := dialMQTT(t, mqtt, protocol.V5, "stop-tcp-5")
 	tcp311 := dialMQTT(t, mqtt, protocol.V311, "stop-tcp-311")
-	ws5 := dialMQTTWebSocket(t, "ws://"+web+"/mqtt", "mqtt", protocol.V5, "stop-ws-5")
+	v5 := []*mqttConn{tcp5}
+	for i := range 8 { // several: the stop races each one's final write
+		v5 = append(v5, dialMQTTWebSocket(t, "ws://"+web+"/mqtt", "mqtt", protocol.V5, fmt.Sprintf("stop-ws-5-%d", i)))
+	}
 
 	cancel()
-	for _, c := range []*mqttConn{tcp5, ws5} {
+	for _, c := range v5 {
 		if code := c.expectClosed(t); code != protocol.ServerShuttingDown {
 			t.Errorf("%s: DISCONNECT %#x, want 0x8B Server shutting down", c.id, byte(code))
 		}

@@ -748,7 +748,7 @@ func TestPahoServerShutdown(t *testing.T) {
 	}
 	var clients []*pahoClient
 	for _, tr := range trs {
-		for i := range 3 {
+		for i := range 10 {
 			clients = append(clients, pahoConnect(t, tr, &paho.Connect{ClientID: fmt.Sprintf("shutdown-%s-%d", tr.name, i), CleanStart: true}))
 		}
 	}
