@@ -298,15 +298,31 @@ func TestPahoBrokerMaximumPacketSize(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		c.Publish(ctx, &paho.Publish{Topic: "big", QoS: 0, Payload: bytes.Repeat([]byte("x"), 5<<10)})
-		select {
-		case d := <-c.disc:
-			if d.ReasonCode != 0x95 {
-				t.Fatalf("DISCONNECT %#x, want 0x95 Packet too large", d.ReasonCode)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("no DISCONNECT for a packet over the maximum packet size")
+		if err := c.serverDisconnect(0x95); err != nil {
+			t.Fatalf("packet over the maximum packet size: %v", err)
 		}
 	})
+}
+
+// serverDisconnect waits for the server to end the connection and checks
+// that it said why with DISCONNECT code first.
+func (c *pahoClient) serverDisconnect(code byte) error {
+	var d *paho.Disconnect
+	select {
+	case d = <-c.disc:
+	case <-c.Done():
+		select {
+		case d = <-c.disc: // paho calls OnServerDisconnect after Done is closed
+		case <-time.After(time.Second):
+			return fmt.Errorf("%s: connection closed without DISCONNECT %#x", c.ClientID(), code)
+		}
+	case <-time.After(5 * time.Second):
+		return fmt.Errorf("%s: still connected after 5 s, want DISCONNECT %#x", c.ClientID(), code)
+	}
+	if d.ReasonCode != code {
+		return fmt.Errorf("%s: DISCONNECT %#x, want %#x", c.ClientID(), d.ReasonCode, code)
+	}
+	return nil
 }
 
 func TestPahoQoS(t *testing.T) {
@@ -761,22 +777,8 @@ func TestPahoServerShutdown(t *testing.T) {
 		t.Errorf("Listen: %v", err)
 	}
 	for _, c := range clients {
-		select {
-		case d := <-c.disc:
-			if d.ReasonCode != 0x8B {
-				t.Errorf("%s: DISCONNECT %#x, want 0x8B Server shutting down", c.ClientID(), d.ReasonCode)
-			}
-		case <-c.Done():
-			select {
-			case d := <-c.disc: // OnServerDisconnect runs after Done closes
-				if d.ReasonCode != 0x8B {
-					t.Errorf("%s: DISCONNECT %#x, want 0x8B Server shutting down", c.ClientID(), d.ReasonCode)
-				}
-			case <-time.After(time.Second):
-				t.Errorf("%s: connection closed without DISCONNECT 0x8B", c.ClientID())
-			}
-		case <-time.After(5 * time.Second):
-			t.Errorf("%s: still connected 5 s after the shutdown", c.ClientID())
+		if err := c.serverDisconnect(0x8B); err != nil { // Server shutting down
+			t.Error(err)
 		}
 	}
 }
