@@ -73,7 +73,8 @@ wasmtest:
 	PATH="$(WASMEXEC):$$PATH" GOOS=js GOARCH=wasm $(GO) test ./protocol/...
 
 bench:
-	@echo "benchmarks arrive with the codec"
+	@echo "== broker load: ours against mosquitto, about 2-3 minutes (internal/loadbench; flags in LOADBENCH_FLAGS)"
+	$(GO) run ./internal/loadbench $(LOADBENCH_FLAGS)
 
 fuzz:
 	@echo "fuzz targets arrive with the codec"
