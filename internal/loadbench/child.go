@@ -37,6 +37,7 @@ type childStats struct {
 	HeapInuse  uint64
 	StackInuse uint64
 	Sys        uint64
+	Mallocs    uint64 // heap objects allocated so far
 	Goroutines int
 
 	Clients  int
@@ -128,7 +129,7 @@ func statsOf(b *broker.Broker, gc bool) childStats {
 	runtime.ReadMemStats(&ms)
 	bs := b.Stats()
 	return childStats{HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, StackInuse: ms.StackInuse,
-		Sys: ms.Sys, Goroutines: runtime.NumGoroutine(), Clients: bs.ClientsConnected,
+		Sys: ms.Sys, Mallocs: ms.Mallocs, Goroutines: runtime.NumGoroutine(), Clients: bs.ClientsConnected,
 		Received: bs.MessagesReceived, Sent: bs.MessagesSent, Dropped: bs.MessagesDropped}
 }
 

@@ -26,7 +26,7 @@ const (
 	minPayload = stampSize
 )
 
-// clock is the generator's monotonic time base: publishers and subscribers
+// clockBase is the generator's monotonic time base: publishers and subscribers
 // live in the same process, so their timestamps compare directly.
 var clockBase = time.Now()
 

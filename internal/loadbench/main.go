@@ -81,7 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			"Runs the same MQTT load against our broker and mosquitto, alternately, and prints a table.\n\n")
 		fs.PrintDefaults()
 	}
-	fs.IntVar(&cfg.rounds, "rounds", 3, "rounds; each runs every scenario against each broker; the table shows medians")
+	fs.IntVar(&cfg.rounds, "rounds", 5, "rounds; each runs every scenario against each broker; the table shows medians")
 	fs.DurationVar(&cfg.duration, "duration", 3*time.Second, "publishing time of the fan-in, fan-out and QoS 1 runs")
 	fs.DurationVar(&cfg.drain, "drain", 500*time.Millisecond, "after publishing, wait until every message arrived or none arrived for this long")
 	scen := fs.String("scenarios", "fanin,fanout,qos1,latency,idle", "scenarios to run, comma-separated")
@@ -103,7 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&cfg.limits.inflight, "max-inflight", 100, "QoS 1 messages in flight towards a subscriber, both brokers")
 	fs.StringVar(&cfg.mosquitto, "mosquitto", "/usr/sbin/mosquitto", "mosquitto binary")
 	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "directory for CPU profiles of our broker, one per run: ours-SCENARIO-rROUND.pprof")
-	fs.StringVar(&cfg.memprofile, "memprofile", "", "directory for heap profiles of our broker holding the idle connections: ours-idle-rROUND.heap.pprof")
+	fs.StringVar(&cfg.memprofile, "memprofile", "", "directory for heap profiles of our broker, one per run, taken at its end (idle: while the connections sit idle): ours-SCENARIO-rROUND.heap.pprof")
 	fs.IntVar(&cfg.pubSndBuf, "pub-sndbuf", 64<<10, "publishers' socket send buffer: bounds the backlog a QoS 0 publisher parks in the kernel, and so the wait for it after publishing (0: the kernel's autotuning, up to tcp_wmem)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -233,9 +233,25 @@ func bench(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "\nMedians of %d rounds (lost and duplicates: totals).\n\n", cfg.rounds)
-	return writeTable(stdout, cfg, rs)
+	fmt.Fprintf(stdout, "\nMedians of %d rounds (lost and duplicates: totals over the rounds).\n\n", cfg.rounds)
+	if err := writeTable(stdout, cfg, rs); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, tableNotes)
+	return nil
 }
+
+// tableNotes say how to read the table.
+const tableNotes = `
+ratio: ours / mosquitto (for latency and memory, lower is better).
+delivered: unique messages the subscribers received, counted by sequence number, per second from
+  the first publish to the last delivery. dropped: deliveries due (messages published × matching
+  subscribers) − delivered; at QoS 0 a broker drops for a slow subscriber beyond its limits.
+CPU: utime+stime from /proc/PID/stat over the run; cores busy = CPU time / wall time. The load
+  generator shares the machine with the broker it measures (and with anything else running).
+idle: VmRSS of the broker after the connections sat idle, minus before, per connection; Go heap
+  (live, after a collection) and goroutine stacks from the broker process's runtime.
+`
 
 // runOne starts a fresh broker, runs one scenario against it and stops it.
 func runOne(ctx context.Context, cfg *config, sc scenario, name string, round int) (result, error) {
@@ -258,8 +274,8 @@ func runOne(ctx context.Context, cfg *config, sc scenario, name string, round in
 	if name == "ours" {
 		t.stats = p.goStats
 	}
-	if cfg.memprofile != "" && name == "ours" && sc.key == "idle" {
-		t.heapProfile = filepath.Join(cfg.memprofile, fmt.Sprintf("ours-idle-r%d.heap.pprof", round))
+	if cfg.memprofile != "" && name == "ours" {
+		t.heapProfile = filepath.Join(cfg.memprofile, fmt.Sprintf("ours-%s-r%d.heap.pprof", sc.key, round))
 	}
 	r, err := sc.run(ctx, cfg, t)
 	if serr := p.stop(); err == nil {
@@ -283,8 +299,16 @@ func writeHeader(w io.Writer, cfg *config) {
 		"        mosquitto max_queued_messages %d (QoS 0 packets waiting per client, and QoS 1 queue) max_queued_bytes 0 max_inflight_messages %d\n",
 		cfg.limits.outBuffer, count(float64(cfg.limits.outBuffer/ps)), ps, cfg.limits.queued, cfg.limits.inflight,
 		cfg.limits.queued, cfg.limits.inflight)
-	fmt.Fprintf(w, "runs: %v publishing (latency %v at %s msg/s), payload %d B, QoS 0 publishers write %d messages per write, QoS 1 window %d\n",
-		cfg.duration, cfg.latencyDuration, count(cfg.latencyRate), cfg.payload, cfg.batch, cfg.window)
+	fmt.Fprintf(w, "runs: %v publishing (latency %v at %s msg/s), payload %d B, QoS 0 publishers write %d messages per write\n"+
+		"      into a %s socket send buffer, QoS 1 window %d; a fresh broker process for every run\n",
+		cfg.duration, cfg.latencyDuration, count(cfg.latencyRate), cfg.payload, cfg.batch, kernelOr(cfg.pubSndBuf), cfg.window)
+}
+
+func kernelOr(bytes int) string {
+	if bytes <= 0 {
+		return "kernel-sized"
+	}
+	return count(float64(bytes)) + " B"
 }
 
 // raiseFileLimit raises this process's open file limit (inherited by the

@@ -226,9 +226,8 @@ func (p *brokerProc) stop() error {
 		<-p.exited
 		return fmt.Errorf("%s (pid %d) did not stop within 10s and was killed", p.name, p.pid())
 	}
-	var ee *exec.ExitError
-	if p.exitErr != nil && !(p.ctlIn == nil && errors.As(p.exitErr, &ee)) {
-		return fmt.Errorf("%s (pid %d): %v: %s", p.name, p.pid(), p.exitErr, p.stderr.String())
+	if p.exitErr != nil {
+		return fmt.Errorf("%s (pid %d) ended badly: %v: %s", p.name, p.pid(), p.exitErr, p.stderr.String())
 	}
 	return nil
 }

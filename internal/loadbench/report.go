@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 )
 
 // brokers are the two sides of every comparison, in the order they run.
@@ -56,10 +57,11 @@ func (rs results) sum(scenario, broker string, f func(result) float64) (float64,
 
 // figure is one row of the table.
 type figure struct {
-	label  string
-	value  func(result) float64
-	format func(float64) string
-	sum    bool // total over the rounds instead of the median
+	scenario string // key of the scenario it belongs to
+	label    string
+	value    func(result) float64
+	format   func(float64) string
+	sum      bool // total over the rounds instead of the median
 	// oursOnly marks a figure mosquitto has no counterpart of.
 	oursOnly bool
 	ratio    bool // show ours / mosquitto
@@ -78,7 +80,7 @@ func figures(cfg *config, key string) []figure {
 	}, format: count, ratio: true}
 	brokerCores := figure{label: "  broker CPU (cores busy)", value: func(r result) float64 { return cores(r.brokerCPU, r.wall) }, format: fixed2}
 	genCores := figure{label: "  load generator CPU (cores busy)", value: func(r result) float64 { return cores(r.genCPU, r.wall) }, format: fixed2}
-	drops := figure{label: "  dropped (published − delivered)", value: func(r result) float64 { return float64(r.lost) }, format: count}
+	drops := figure{label: "  dropped (deliveries due − delivered)", value: func(r result) float64 { return float64(r.lost) }, format: count}
 	dropPct := figure{label: "  dropped, % of deliveries due", value: func(r result) float64 { return pct(r.lost, r.expected) }, format: percent}
 	atLeast := func(x float64) func(o, m float64) bool {
 		return func(o, m float64) bool { return m > 0 && o/m >= x }
@@ -121,19 +123,30 @@ func figures(cfg *config, key string) []figure {
 
 // writeTable prints one block of rows per scenario that ran.
 func writeTable(w io.Writer, cfg *config, rs results) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "figure\tours\tmosquitto\tratio\ttarget\tmet?\t")
+	// Numbers align right; labels are padded here so that they align left.
+	var rows []figure
+	width := len("figure")
 	for _, sc := range allScenarios {
 		if rs[sc.key] == nil {
 			continue
 		}
 		for _, f := range figures(cfg, sc.key) {
+			f.scenario = sc.key
+			rows = append(rows, f)
+			width = max(width, utf8.RuneCountInString(f.label))
+		}
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintf(tw, "%s\tours\tmosquitto\tratio\ttarget\tmet?\t\n", pad("figure"))
+	for _, f := range rows {
+		{
 			get := rs.median
 			if f.sum {
 				get = rs.sum
 			}
-			o, okO := get(sc.key, "ours", f.value)
-			m, okM := get(sc.key, "mosquitto", f.value)
+			o, okO := get(f.scenario, "ours", f.value)
+			m, okM := get(f.scenario, "mosquitto", f.value)
 			okM = okM && !f.oursOnly
 			cell := func(v float64, ok bool) string {
 				if !ok {
@@ -151,7 +164,7 @@ func writeTable(w io.Writer, cfg *config, rs results) error {
 					met = "yes"
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", f.label, cell(o, okO), cell(m, okM), ratio, f.target, met)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", pad(f.label), cell(o, okO), cell(m, okM), ratio, f.target, met)
 		}
 	}
 	return tw.Flush()
@@ -178,8 +191,9 @@ func runLine(key string, r result) string {
 	}
 	fmt.Fprintf(&b, "; CPU broker %s gen %s cores", fixed2(cores(r.brokerCPU, r.wall)), fixed2(cores(r.genCPU, r.wall)))
 	if o := r.ours; o != nil {
-		fmt.Fprintf(&b, "; broker counted recv %s sent %s dropped %s",
-			count(float64(o.Received)), count(float64(o.Sent)), count(float64(o.Dropped)))
+		fmt.Fprintf(&b, "; broker counted recv %s sent %s dropped %s, %s heap allocations per message delivered",
+			count(float64(o.Received)), count(float64(o.Sent)), count(float64(o.Dropped)),
+			strconv.FormatFloat(float64(o.Mallocs)/float64(max(r.delivered, 1)), 'f', 2, 64))
 	}
 	return b.String()
 }
@@ -228,10 +242,13 @@ func fixed2(v float64) string  { return strconv.FormatFloat(v, 'f', 2, 64) }
 func percent(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + "%" }
 func kb(v float64) string      { return strconv.FormatFloat(v/1024, 'f', 2, 64) + " KB" }
 
-// duration formats nanoseconds in µs below 10 ms, else in ms.
+// duration formats nanoseconds in µs below 1 ms, else in ms.
 func duration(ns float64) string {
-	if ns < 10e6 {
+	switch {
+	case ns < 1e6:
 		return strconv.FormatFloat(ns/1e3, 'f', 0, 64) + " µs"
+	case ns < 10e6:
+		return strconv.FormatFloat(ns/1e6, 'f', 2, 64) + " ms"
 	}
 	return strconv.FormatFloat(ns/1e6, 'f', 1, 64) + " ms"
 }

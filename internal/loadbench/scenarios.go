@@ -25,8 +25,9 @@ type target struct {
 	// stats reads our broker's own figures (gc: after a collection); nil
 	// for mosquitto.
 	stats func(gc bool) (childStats, error)
-	// heapProfile, for our broker, is where the idle run has it write a
-	// heap profile while the connections sit idle; "" for none.
+	// heapProfile, for our broker, is where to write a heap profile at
+	// the end of a run (the idle run: while the connections sit idle);
+	// "" for none.
 	heapProfile string
 }
 
@@ -245,6 +246,11 @@ func runFlow(ctx context.Context, cfg *config, t target, f flow) (res result, er
 	if err != nil {
 		return res, err
 	}
+	if t.heapProfile != "" && t.proc != nil {
+		if err := t.proc.heapProfile(t.heapProfile); err != nil {
+			return res, err
+		}
+	}
 	for _, s := range subs {
 		s.stop()
 	}
@@ -341,7 +347,8 @@ func (u usage) fill(r *result, after usage) {
 	r.brokerCPU = after.brokerCPU - u.brokerCPU
 	if u.ours != nil && after.ours != nil {
 		r.ours = &childStats{Received: after.ours.Received - u.ours.Received,
-			Sent: after.ours.Sent - u.ours.Sent, Dropped: after.ours.Dropped - u.ours.Dropped}
+			Sent: after.ours.Sent - u.ours.Sent, Dropped: after.ours.Dropped - u.ours.Dropped,
+			Mallocs: after.ours.Mallocs - u.ours.Mallocs}
 	}
 }
 
@@ -380,13 +387,14 @@ func runIdle(ctx context.Context, cfg *config, t target) (res result, err error)
 		}
 	}()
 	var next atomic.Int64
+	var failed atomic.Bool
 	errs := make([]error, cfg.workers)
 	var wg sync.WaitGroup
 	for w := range cfg.workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil || failed.Load() {
 					return
 				}
 				c, err := dial(t.addr, fmt.Sprintf("lb-idle-%d", i), cfg.srcAddr(i), idleReadBuf)
@@ -396,6 +404,7 @@ func runIdle(ctx context.Context, cfg *config, t target) (res result, err error)
 				}
 				if err != nil {
 					errs[w] = fmt.Errorf("idle connection %d of %d: %w%s", i+1, n, err, portHint(err))
+					failed.Store(true)
 					return
 				}
 			}
