@@ -28,7 +28,7 @@ func TestTable(t *testing.T) {
 	out := strings.ReplaceAll(strings.Join(strings.Fields(b.String()), " "), " |", "|")
 	for _, want := range []string{
 		"delivered msg/s| 200| 100| 2.00×| ≥ 1×| yes|", // median rate, ratio, met
-		"lost, all rounds| 1| 0| | 0| no|",             // a total, not a median
+		"lost, all rounds| 1| 0|| 0| no|",              // a total, not a median
 		"connection| 9.00 KB| 1.00 KB| 9.00×| ≤ 8 KB| no|",
 		"after GC| 0.00 KB| —|",
 	} {
