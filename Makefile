@@ -91,6 +91,8 @@ bench:
 		(cd protocol && ../$(BENCHDIR)/protocol.test -test.run '^$$' -test.bench '$(CODEC_BENCH)' \
 			-test.benchmem -test.benchtime $(BENCHTIME)) || echo FAIL; \
 	done | tee $(BENCHDIR)/codec.txt | $(GO) run ./internal/benchtable
+	@echo "== broker load: ours against mosquitto, about 2-3 minutes (internal/loadbench; flags in LOADBENCH_FLAGS)"
+	$(GO) run ./internal/loadbench $(LOADBENCH_FLAGS)
 	@echo "== wasm size of protocol (fails when it adds more than the target)"
 	$(GO) run ./internal/wasmsize
 
