@@ -31,8 +31,11 @@ func parseServeFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{broker: broker.Defaults()}
 	d := broker.Defaults()
 	fs := flag.NewFlagSet("mqttlab", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
+	// Parse errors are returned and printed by the caller as one line;
+	// the full usage is only for -h.
+	fs.SetOutput(io.Discard)
+	usage := func() {
+		fs.SetOutput(stderr)
 		fmt.Fprintf(stderr, "Usage: mqttlab [flags]\n\nServes the lab at -http, the MQTT broker over WebSocket at /mqtt and over TCP at -mqtt.\n\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nOther commands:\n  mqttlab passwd USER          write a line for a -users file\n  mqttlab fleet -broker URL SCENARIO   run a fleet against any broker\n")
@@ -58,6 +61,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*config, error) {
 	noRetain := fs.Bool("no-retain", false, "refuse retained messages")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage()
 			return nil, errHelp
 		}
 		return nil, err

@@ -160,9 +160,18 @@ func (b *Broker) Shutdown(ctx context.Context) error {
 		}
 		s.mu.Unlock()
 	}
+	connected := make(map[net.Conn]bool, len(conns))
+	for _, c := range conns {
+		connected[c.nc] = true
+	}
+	// Connections still waiting for CONNECT. Connected ones are not woken
+	// by a read deadline: a WebSocket connection does not survive one, and
+	// its DISCONNECT 0x8B must reach the client first.
 	pending := make([]net.Conn, 0, len(b.conns))
 	for nc := range b.conns {
-		pending = append(pending, nc)
+		if !connected[nc] {
+			pending = append(pending, nc)
+		}
 	}
 	b.mu.Unlock()
 	for _, c := range conns {

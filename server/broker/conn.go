@@ -115,13 +115,18 @@ func (c *conn) acceptConnect(h protocol.FixedHeader, raw []byte) bool {
 	return c.connect(&cp)
 }
 
-// refuse answers a CONNECT that could not be decoded: with a CONNACK
-// carrying the reason code when the version is known (§3.2.2.2), then
-// closes.
+// refuse answers a CONNECT that could not be decoded, then closes. A 5.0
+// client gets a CONNACK with the reason code (§3.2.2.2). A 3.x client gets
+// one only for the two refusals 3.1.1 has return codes for, an unknown
+// protocol level (1) and a bad client identifier (2); any other malformed
+// CONNECT just closes the connection [MQTT-3.1.4-1] (3.1.1).
 func (c *conn) refuse(cp *protocol.Connect, err error) {
 	c.b.stats.refused.Add(1)
 	code := protocol.ReasonCodeOf(err)
-	if cp.Version.Valid() || code == protocol.UnsupportedProtocolVersion {
+	answer := cp.Version == protocol.V5 ||
+		code == protocol.UnsupportedProtocolVersion ||
+		(cp.Version.Valid() && code == protocol.ClientIdentifierNotValid)
+	if answer {
 		v := cp.Version
 		if !v.Valid() {
 			v = protocol.V311 // the only way to say "unacceptable protocol version" to an unknown client
@@ -267,9 +272,9 @@ func (c *conn) handleDisconnect(h protocol.FixedHeader, body []byte) (endReason,
 	}
 	if exp, ok := d.Props.SessionExpiry.Get(); ok {
 		if c.expiry0 && exp != 0 {
-			// [MQTT-3.14.2-2] a session expiry of 0 at CONNECT cannot be
+			// §3.14.2.2.2: a session expiry of 0 at CONNECT cannot be
 			// changed at DISCONNECT.
-			return c.protocolError(&protocol.Error{Code: protocol.ProtocolError, Rule: "MQTT-3.14.2-2",
+			return c.protocolError(&protocol.Error{Code: protocol.ProtocolError, Rule: "3.14.2.2.2",
 				Msg: "session expiry interval set at DISCONNECT after 0 at CONNECT"}), true
 		}
 		s := c.sess

@@ -18,6 +18,11 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 	if err := protocol.DecodeInto(p, h, body, c.version); err != nil {
 		return err
 	}
+	if len(p.Props.SubscriptionIDs) > 0 {
+		// [MQTT-3.3.4-6] only the server puts subscription identifiers in a PUBLISH.
+		return &protocol.Error{Code: protocol.ProtocolError, Rule: "MQTT-3.3.4-6",
+			Msg: "a client PUBLISH carries a subscription identifier"}
+	}
 	b := c.b
 	b.stats.received.Add(1)
 	topic := p.Topic
@@ -28,7 +33,7 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 		}
 		if topic == "" {
 			if topic = c.aliasIn[a]; topic == "" {
-				return &protocol.Error{Code: protocol.ProtocolError, Rule: "MQTT-3.3.2-7",
+				return &protocol.Error{Code: protocol.ProtocolError, Rule: "3.3.2.3.4",
 					Msg: "topic alias " + strconv.Itoa(int(a)) + " was never set on this connection"}
 			}
 		} else {
@@ -67,7 +72,7 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 		if !dup {
 			if len(s.inQoS2) >= b.opts.MaxInflight {
 				s.mu.Unlock()
-				return &protocol.Error{Code: protocol.ReceiveMaximumExceeded, Rule: "MQTT-3.3.4-9",
+				return &protocol.Error{Code: protocol.ReceiveMaximumExceeded, Rule: "MQTT-3.3.4-7",
 					Msg: "more QoS 2 publishes unreleased than the Receive Maximum"}
 			}
 			if refusal == protocol.Success {
@@ -103,10 +108,12 @@ func (c *conn) handlePublish(h protocol.FixedHeader, body []byte) error {
 
 	var m message
 	m.fromPublish(p, topic, s.id, b.now())
-	n := b.route(c.router, &m)
 	if p.Retain {
+		// Stored before routed: a subscription added in between gets it
+		// from the store (see handleSubscribe).
 		b.retain(&m)
 	}
+	n := b.route(c.router, &m)
 	if p.QoS > 0 {
 		code := protocol.Success
 		if n == 0 && c.version == protocol.V5 {
@@ -289,12 +296,12 @@ func (b *Broker) retain(m *message) {
 // publishInternal routes a message the broker itself publishes ($SYS,
 // telemetry, wills).
 func (b *Broker) publishInternal(m *message) {
+	if m.retain {
+		b.retain(m) // stored before routed, as in handlePublish
+	}
 	b.internal.Lock()
 	b.route(&b.internal.router, m)
 	b.internal.Unlock()
-	if m.retain {
-		b.retain(m)
-	}
 }
 
 // internalRouter serializes the broker's own publishes.

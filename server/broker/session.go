@@ -89,6 +89,11 @@ func (d delivery) String() string { return deliveryNames[d] }
 func (s *session) deliver(e *encoder, qos protocol.QoS, retain bool, subIDs []uint32) delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.deliverLocked(e, qos, retain, subIDs)
+}
+
+// deliverLocked is deliver with s.mu held.
+func (s *session) deliverLocked(e *encoder, qos protocol.QoS, retain bool, subIDs []uint32) delivery {
 	if s.ended {
 		return droppedOffline
 	}

@@ -184,7 +184,7 @@ func TestSessionExpirySetAtDisconnect(t *testing.T) {
 	if _, present := reconnect(t, addr, protocol.V5, "shorten"); present {
 		t.Fatal("session survived expiry 0 set at DISCONNECT")
 	}
-	// Expiry 0 at CONNECT cannot be raised at DISCONNECT [MQTT-3.14.2-2].
+	// Expiry 0 at CONNECT cannot be raised at DISCONNECT (§3.14.2.2.2).
 	c := connectRaw(t, addr, protocol.V5, "zero")
 	c.send(&protocol.Disconnect{Version: protocol.V5, Props: protocol.Properties{SessionExpiry: protocol.Some(uint32(60))}})
 	if code := c.expectClosed(); code != protocol.ProtocolError {

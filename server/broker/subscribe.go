@@ -18,12 +18,16 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		subID = p.Props.SubscriptionIDs[0]
 	}
 	ack := &protocol.Suback{Version: c.version, PacketID: p.PacketID, ReasonCodes: make([]protocol.ReasonCode, len(p.Subscriptions))}
-	type retainedFor struct {
-		sub  *subscription
-		msgs []*message
-	}
-	var sends []retainedFor
 	var reasons []string
+	// The session lock is held from the first subscription added to the
+	// tree until its retained messages are in the connection's buffer:
+	// a message routed meanwhile to this session waits for the lock, so
+	// it comes after the retained messages it is newer than. A retained
+	// PUBLISH is stored before it is routed (handlePublish), so the
+	// snapshot below cannot miss one the live route missed.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var replays []*subscription
 	for i, req := range p.Subscriptions {
 		group, filter, shared := protocol.ParseShared(req.Filter)
 		code := protocol.ReasonCode(min(req.QoS, b.maxQoS()))
@@ -42,13 +46,11 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		if shared {
 			sub.group = group
 		}
-		s.mu.Lock()
 		if s.subs == nil {
 			s.subs = make(map[string]*subscription)
 		}
 		_, existed := s.subs[req.Filter]
 		s.subs[req.Filter] = sub
-		s.mu.Unlock()
 		if !b.tree.add(sub) {
 			s.nsubs.Add(1)
 		}
@@ -58,9 +60,7 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		if shared || req.RetainHandling == 2 || (req.RetainHandling == 1 && existed) || b.opts.DisableRetain {
 			continue
 		}
-		if msgs := b.retained.match(filter, b.now(), nil); len(msgs) > 0 {
-			sends = append(sends, retainedFor{sub, msgs})
-		}
+		replays = append(replays, sub)
 	}
 	if c.version == protocol.V5 && c.problemInfo && len(reasons) > 0 {
 		ack.Props.ReasonString = protocol.Some(joinReasons(reasons))
@@ -69,9 +69,12 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		return err
 	}
 	// After SUBACK: [MQTT-3.8.4-4] retained messages follow the SUBACK.
-	for _, rs := range sends {
-		for _, m := range rs.msgs {
-			b.sendRetained(rs.sub, m)
+	now := b.now()
+	var msgs []*message
+	for _, sub := range replays {
+		msgs = b.retained.match(sub.filter, now, msgs[:0])
+		for _, m := range msgs {
+			b.sendRetained(sub, m)
 		}
 	}
 	return nil
@@ -87,7 +90,8 @@ func joinReasons(r []string) string {
 	return out
 }
 
-// sendRetained sends a retained message because of a new subscription:
+// sendRetained sends a retained message because of a new subscription,
+// with the subscriber's session lock held:
 // with RETAIN set whatever retain-as-published says ([MQTT-3.3.1-9]).
 func (b *Broker) sendRetained(sub *subscription, m *message) {
 	var e encoder
@@ -96,7 +100,7 @@ func (b *Broker) sendRetained(sub *subscription, m *message) {
 	if sub.id != 0 {
 		ids = []uint32{sub.id}
 	}
-	d := sub.sess.deliver(&e, min(m.qos, sub.qos), true, ids)
+	d := sub.sess.deliverLocked(&e, min(m.qos, sub.qos), true, ids)
 	b.tel.retainedSent(sub, m, d)
 }
 

@@ -381,7 +381,7 @@ var wireCases = []wireCase{
 		pkt: func(v protocol.Version) []byte { return wireSubscribe(v, 0x82, 0, "t", 0) }},
 	{name: "SUBSCRIBE without a filter", rule: "MQTT-3.8.3-3/MQTT-3.8.3-2", err: protocol.ErrNoSubscriptions, code: protocol.ProtocolError,
 		pkt: func(v protocol.Version) []byte { return wirePkt(0x82, wireU16(1), wireVProps(v)) }},
-	{name: "SUBSCRIBE maximum QoS 3", rule: "MQTT-3.8.3-4", err: protocol.ErrSubQoS3, code: protocol.MalformedPacket,
+	{name: "SUBSCRIBE maximum QoS 3", rule: "MQTT-3.8.3-4 (3.1.1), §3.8.3.1", err: protocol.ErrSubQoS3, code: protocol.ProtocolError,
 		pkt: func(v protocol.Version) []byte { return wireSubscribe(v, 0x82, 1, "t", 3) }},
 	{name: "SUBSCRIBE reserved option bits", rule: "MQTT-3.8.3-4/MQTT-3.8.3-5", err: protocol.ErrSubOptionsReserved, code: protocol.MalformedPacket,
 		pkt: func(v protocol.Version) []byte {
@@ -442,7 +442,7 @@ var wireCases = []wireCase{
 		}},
 	{name: "DISCONNECT reason code not allowed", only: protocol.V5, err: protocol.ErrBadReasonCode, code: protocol.ProtocolError,
 		pkt: func(v protocol.Version) []byte { return wireB(0xE0, 0x01, 0x01) }},
-	{name: "DISCONNECT session expiry after 0", rule: "MQTT-3.14.2-2", only: protocol.V5, code: protocol.ProtocolError,
+	{name: "DISCONNECT session expiry after 0", rule: "3.14.2.2.2", only: protocol.V5, code: protocol.ProtocolError,
 		pkt: func(v protocol.Version) []byte {
 			return wirePkt(0xE0, wireB(0x00), wireProps(wireB(0x11), wireU32(60)))
 		}},
