@@ -26,6 +26,12 @@ type testBroker struct {
 	maxPacketSize uint32
 	// maxKeepAlive is the largest keepalive it accepts (0: any).
 	maxKeepAlive uint16
+	// denied is a topic prefix the broker's access control refuses to
+	// everyone ("" if none); deniedSubscribe says whether it refuses
+	// subscriptions to it in SUBACK too (mosquitto 2.0 grants them and
+	// filters deliveries instead).
+	denied          string
+	deniedSubscribe bool
 }
 
 // brokerImpl starts (once per test binary) a broker implementation.
@@ -90,12 +96,22 @@ func tryMosquitto() (*testBroker, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Started as root, mosquitto drops to its own user: it must be able
+	// to read its files.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
 	b := &testBroker{
 		name:          "mosquitto",
 		tcp:           "tcp://127.0.0.1:" + strconv.Itoa(tcpPort),
 		ws:            "ws://127.0.0.1:" + strconv.Itoa(wsPort) + "/mqtt",
 		maxPacketSize: 1 << 16,
 		maxKeepAlive:  300,
+		denied:        "denied/",
+	}
+	aclPath := filepath.Join(dir, "acl")
+	if err := os.WriteFile(aclPath, []byte("topic readwrite #\ntopic deny denied/#\n"), 0o644); err != nil {
+		return nil, err
 	}
 	conf := fmt.Sprintf(`per_listener_settings false
 allow_anonymous true
@@ -105,13 +121,14 @@ log_type error
 log_type warning
 max_packet_size %d
 max_keepalive %d
+acl_file %s
 listener %d 127.0.0.1
 protocol mqtt
 listener %d 127.0.0.1
 protocol websockets
-`, b.maxPacketSize, b.maxKeepAlive, tcpPort, wsPort)
+`, b.maxPacketSize, b.maxKeepAlive, aclPath, tcpPort, wsPort)
 	confPath := filepath.Join(dir, "mosquitto.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
 	var stderr bytes.Buffer
@@ -121,8 +138,8 @@ protocol websockets
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
 	stop := func() {
 		cmd.Process.Kill()
 		<-exited
@@ -149,12 +166,12 @@ func freePort() (int, error) {
 }
 
 // waitPort waits until something listens on port, or the process exits.
-func waitPort(port int, exited <-chan error) error {
+func waitPort(port int, exited <-chan struct{}) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-exited:
-			return fmt.Errorf("exited: %v", err)
+		case <-exited:
+			return errors.New("mosquitto exited")
 		default:
 		}
 		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)

@@ -172,6 +172,11 @@ func (cn *conn) flushLocked(b []byte, t protocol.Type) error {
 		return fmt.Errorf("mqtt client: %s of %d bytes is larger than the server's Maximum Packet Size of %d bytes: %w",
 			t, len(b), cn.maxOut, protocol.ErrPacketTooLarge) // [MQTT-3.1.2-24]
 	}
+	// The tap sees the packet before it goes out, so that it always shows
+	// a packet before the server's answer to it.
+	if cn.c.tapping() {
+		cn.c.tapRaw(Out, cn.v, b)
+	}
 	now := time.Now()
 	if wt := cn.c.cfg.WriteTimeout; wt > 0 {
 		cn.nc.SetWriteDeadline(now.Add(wt))
@@ -183,9 +188,6 @@ func (cn *conn) flushLocked(b []byte, t protocol.Type) error {
 	cn.lastWrite.Store(now.UnixNano())
 	cn.c.stats.packetsOut.Add(1)
 	cn.c.stats.bytesOut.Add(uint64(len(b)))
-	if cn.c.tapping() {
-		cn.c.tapRaw(Out, cn.v, b)
-	}
 	return nil
 }
 

@@ -42,8 +42,9 @@ type TapEvent struct {
 // SetTap installs fn as the tap, replacing any previous one; nil removes
 // it. The tap is called synchronously for every packet, from the client's
 // goroutines, never concurrently with itself, in the order the packets
-// went out or came in; the client waits for it, so it must be fast and
-// must not call the Client. A slow consumer (a UI) should buffer: see
+// went out or came in (an outgoing packet just before it is written, so it
+// always precedes the server's answer); the client waits for it, so it
+// must be fast and must not call the Client. A slow consumer (a UI) should buffer: see
 // TapBuffer. When no tap is set the client copies and decodes nothing for
 // it.
 func (c *Client) SetTap(fn func(TapEvent)) {
