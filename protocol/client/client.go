@@ -518,3 +518,9 @@ func (c *Client) Stats() Stats {
 		Inflight: inflight, Queued: c.inbox.len(),
 	}
 }
+
+// String formats the counters for a log line.
+func (s Stats) String() string {
+	return fmt.Sprintf("in %d packets/%d B, out %d packets/%d B, in flight %d, queued %d, dropped %d, unrouted %d",
+		s.PacketsIn, s.BytesIn, s.PacketsOut, s.BytesOut, s.Inflight, s.Queued, s.Dropped, s.Unrouted)
+}
