@@ -4,6 +4,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -216,5 +217,18 @@ func TestBrokerRefusals(t *testing.T) {
 			}
 		}
 		publish(t, c, "test/"+uniqueID(t), 1, "still connected")
+	})
+}
+
+// MQTT 3.1 (protocol name MQIsdp) still works end to end.
+func TestBrokerV31(t *testing.T) {
+	matrix(t, []protocol.Version{protocol.V31}, func(t *testing.T, e *env) {
+		c := e.client(t, func(cfg *Config) { cfg.Connect.ClientID = fmt.Sprintf("v31-%d", idSeq.Add(1)) })
+		topic := "test/" + uniqueID(t)
+		got := subscribe(t, c, topic, 2)
+		for _, qos := range []protocol.QoS{0, 1, 2} {
+			publish(t, c, topic, qos, "v31 "+qos.String())
+			expectPayload(t, got, "v31 "+qos.String())
+		}
 	})
 }

@@ -63,6 +63,13 @@ func brokers(t testing.TB) []*testBroker {
 	return out
 }
 
+// atExit runs f after all tests (see TestMain).
+func atExit(f func()) {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
 const mosquittoPath = "/usr/sbin/mosquitto"
 
 // startMosquitto runs Debian's mosquitto with a TCP and a WebSocket

@@ -375,6 +375,9 @@ func (c *Client) stopRun(why error) (*run, *conn) {
 // Session Expiry Interval, a Reason String and user properties. The session
 // state stays with the Client for a later Connect.
 func (c *Client) Disconnect(ctx context.Context, d *protocol.Disconnect) error {
+	if d != nil && d.Props.SessionExpiry.Value > 0 && c.cfg.Connect.Props.SessionExpiry.Value == 0 {
+		return errors.New("mqtt client: a session that expires with the connection cannot be extended at DISCONNECT [MQTT-3.14.2-2]")
+	}
 	r, cn := c.stopRun(ErrDisconnected)
 	if r == nil {
 		return ErrNotConnected

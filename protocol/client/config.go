@@ -51,7 +51,10 @@ type Config struct {
 	// QueueSize bounds the incoming messages waiting for their handlers
 	// (default 1024). QoS 1 and 2 messages are bounded by the Receive
 	// Maximum the client announces, which defaults to QueueSize; a QoS 0
-	// message that finds the queue full is dropped and reported.
+	// message that finds the queue full is dropped and reported. In 3.1
+	// and 3.1.1, which have no Receive Maximum, a QoS 1 or 2 message
+	// finding QueueSize such messages queued makes the reader wait for
+	// the handlers (the server's own in-flight limit normally prevents it).
 	QueueSize int
 
 	// MaxInflight caps the QoS 1 and 2 messages sent and not yet

@@ -16,12 +16,6 @@ var (
 	cleanups  []func()
 )
 
-func atExit(f func()) {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
-	cleanups = append(cleanups, f)
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
 	cleanupMu.Lock()
@@ -30,7 +24,8 @@ func TestMain(m *testing.M) {
 	}
 	cleanupMu.Unlock()
 	if code == 0 {
-		if err := goleak.Find(); err != nil {
+		// runtime.handleEvent is the js/wasm runtime's own event loop.
+		if err := goleak.Find(goleak.IgnoreAnyFunction("runtime.handleEvent")); err != nil {
 			fmt.Fprintln(os.Stderr, "goroutine leak:", err)
 			code = 1
 		}

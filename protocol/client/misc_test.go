@@ -291,3 +291,41 @@ func TestSubackFailure(t *testing.T) {
 		t.Fatalf("routes after refusal: %+v", c.router.routes)
 	}
 }
+
+// What the server announced it does not support is refused before
+// anything is sent.
+func TestServerCapabilities(t *testing.T) {
+	t.Parallel()
+	no := protocol.Some(byte(0))
+	c, p, _ := newPipeClient(t, protocol.V5, &protocol.Connack{Props: protocol.Properties{
+		MaximumQoS: protocol.Some(byte(1)), RetainAvailable: no, WildcardSubAvailable: no,
+		SubIDAvailable: no, SharedSubAvailable: no, TopicAliasMaximum: protocol.Some(uint16(1)),
+	}}, nil)
+	sub := func(filter string, id uint32) error {
+		_, err := c.Subscribe(testCtx(t), &SubscribeRequest{SubscriptionID: id,
+			Subscriptions: []Subscription{{Subscription: protocol.Subscription{Filter: filter}}}})
+		return err
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want protocol.ReasonCode
+	}{
+		{"QoS 2", c.Publish(testCtx(t), &Message{Topic: "a", QoS: 2}), protocol.QoSNotSupported},
+		{"retain", c.Publish(testCtx(t), &Message{Topic: "a", Retain: true}), protocol.RetainNotSupported},
+		{"alias 2", c.Publish(testCtx(t), &Message{Topic: "a", Props: protocol.Properties{TopicAlias: protocol.Some(uint16(2))}}), protocol.TopicAliasInvalid},
+		{"wildcard", sub("a/+", 0), protocol.WildcardSubscriptionsNotSupported},
+		{"shared", sub("$share/g/a", 0), protocol.SharedSubscriptionsNotSupported},
+		{"subscription id", sub("a", 5), protocol.SubscriptionIdentifiersNotSupported},
+	} {
+		if got := protocol.ReasonCodeOf(tc.err); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	if err := c.Publish(testCtx(t), &Message{Topic: "ok", QoS: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if pub := recvType[*protocol.Publish](p); pub.Topic != "ok" {
+		t.Fatalf("the first packet after the refusals is %+v", pub)
+	}
+}

@@ -67,6 +67,16 @@ func (c *Client) Subscribe(ctx context.Context, req *SubscribeRequest) (*protoco
 				"the server announced that it does not support subscription identifiers")
 		}
 	}
+	for _, s := range req.Subscriptions {
+		if _, _, shared := protocol.ParseShared(s.Filter); shared && !cn.ack.SharedSubAvailable {
+			return nil, refusal(protocol.SharedSubscriptionsNotSupported,
+				"the server announced that it does not support shared subscriptions: "+s.Filter)
+		}
+		if protocol.HasWildcard(s.Filter) && !cn.ack.WildcardSubAvailable {
+			return nil, refusal(protocol.WildcardSubscriptionsNotSupported,
+				"the server announced that it does not support wildcard subscriptions: "+s.Filter)
+		}
+	}
 	pkt := &protocol.Subscribe{Version: c.version, Props: protocol.Properties{User: req.User}}
 	if req.SubscriptionID != 0 {
 		pkt.Props.SubscriptionIDs = []uint32{req.SubscriptionID}
