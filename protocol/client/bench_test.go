@@ -9,10 +9,9 @@ import (
 	"github.com/mqttlab/mqttlab/protocol"
 )
 
-// benchClient connects a 5.0 client to the first broker over TCP.
-func benchClient(b *testing.B) *Client {
+// benchClient connects a 5.0 client to br over TCP.
+func benchClient(b *testing.B, br *testBroker) *Client {
 	b.Helper()
-	br := brokers(b)[0]
 	d, err := Dialer(br.tcp, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -28,8 +27,15 @@ func benchClient(b *testing.B) *Client {
 	return c
 }
 
+// benchPublish runs a publishing benchmark against every broker.
 func benchPublish(b *testing.B, qos protocol.QoS, parallel bool) {
-	c := benchClient(b)
+	for _, br := range brokers(b) {
+		b.Run(br.name, func(b *testing.B) { benchPublishTo(b, br, qos, parallel) })
+	}
+}
+
+func benchPublishTo(b *testing.B, br *testBroker, qos protocol.QoS, parallel bool) {
+	c := benchClient(b, br)
 	m := &Message{Topic: "bench/" + uniqueID(b), QoS: qos, Payload: make([]byte, 64)}
 	ctx := testCtx(b)
 	b.ReportAllocs()
