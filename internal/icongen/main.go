@@ -120,10 +120,11 @@ func raster(shapes []shape, size int) *image.NRGBA {
 				for sx := range n {
 					x := (float64(px) + (float64(sx)+0.5)/n) * scale
 					y := (float64(py) + (float64(sy)+0.5)/n) * scale
-					var c color.NRGBA
-					for _, s := range shapes {
-						if s.dist(x, y) <= 0 {
-							c = s.fill
+					var c color.NRGBA // the topmost shape that covers the sample
+					for i := len(shapes) - 1; i >= 0; i-- {
+						if shapes[i].dist(x, y) <= 0 {
+							c = shapes[i].fill
+							break
 						}
 					}
 					fa := float64(c.A) / 255
