@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -8,7 +9,10 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,4 +169,37 @@ func get(t *testing.T, url string, status int) string {
 		t.Errorf("GET %s: status %d, want %d", url, res.StatusCode, status)
 	}
 	return string(b)
+}
+
+// TestWasmDependencies keeps server and test code out of the WebAssembly
+// build: every package it pulls in is downloaded by every visitor.
+func TestWasmDependencies(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "../wasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "github.com/mqttlab/mqttlab/app") {
+		t.Fatalf("go list found no app package among %d dependencies", len(deps))
+	}
+	for _, d := range deps {
+		for _, banned := range []string{
+			"github.com/mqttlab/mqttlab/server",
+			"github.com/mqttlab/mqttlab/internal/browsertest",
+			"github.com/mqttlab/mqttlab/internal/compress",
+			"github.com/mqttlab/mqttlab/web",
+			"github.com/chromedp",
+			"github.com/andybalholm/brotli",
+			"testing",
+		} {
+			if d == banned || strings.HasPrefix(d, banned+"/") {
+				t.Errorf("the WebAssembly app depends on %s", d)
+			}
+		}
+	}
 }

@@ -98,7 +98,11 @@ var errNoBrowser = errors.New("chromium is not installed: run `make test`, which
 
 func findChromium() (string, error) {
 	if p := os.Getenv(ChromiumEnv); p != "" {
-		return exec.LookPath(p)
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("%s=%s: %w", ChromiumEnv, p, err)
+		}
+		return path, nil
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"} {
 		if p, err := exec.LookPath(name); err == nil {

@@ -36,8 +36,8 @@ func newAppServer(tb testing.TB) *httptest.Server {
 
 func TestAppInBrowser(t *testing.T) {
 	t.Parallel()
+	tab := browsertest.NewTab(t) // first: it skips when told to
 	srv := newAppServer(t)
-	tab := browsertest.NewTab(t)
 
 	tab.Navigate(srv.URL + "/")
 	tab.WaitApp(appReady)
@@ -133,8 +133,8 @@ func checkTraffic(t *testing.T, tab *browsertest.Tab, origin string) {
 
 func TestDeepLinkInBrowser(t *testing.T) {
 	t.Parallel()
+	tab := browsertest.NewTab(t) // first: it skips when told to
 	srv := newAppServer(t)
-	tab := browsertest.NewTab(t)
 
 	tab.Navigate(srv.URL + "/lessons/qos")
 	tab.WaitApp(appReady)
@@ -155,6 +155,7 @@ func TestDeepLinkInBrowser(t *testing.T) {
 //
 //	go test -run '^$' -bench PageReady ./server/webapp/
 func BenchmarkPageReady(b *testing.B) {
+	browsertest.NewTab(b).Close() // skips when told to, and starts the browser
 	srv := newAppServer(b)
 	var total float64
 	for b.Loop() {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -424,7 +425,7 @@ func TestManifestAndWorkerAreLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"/", "/web/app.wasm", "/wasm_exec.js", "/web/app.css", "/web/icons/icon.svg"} {
-		if !contains(cached, want) {
+		if !slices.Contains(cached, want) {
 			t.Errorf("the service worker does not cache %s (it caches %q)", want, cached)
 		}
 	}
@@ -444,15 +445,6 @@ func TestManifestAndWorkerAreLocal(t *testing.T) {
 	if !strings.Contains(appJS, `"`+WasmLengthHeader+`"`) {
 		t.Errorf("app.js does not read the %s header", WasmLengthHeader)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestVersion(t *testing.T) {
@@ -543,6 +535,19 @@ func TestEmbeddedFiles(t *testing.T) {
 		}
 		if regexp.MustCompile(`url\(\s*['"]?(https?:)?//`).Match(b) {
 			t.Errorf("%s refers to another host", p)
+		}
+	}
+}
+
+// TestServesFromAnEmptyDirectory runs the handler where the working
+// directory holds nothing, as a binary copied alone would: every file comes
+// from the binary.
+func TestServesFromAnEmptyDirectory(t *testing.T) {
+	t.Chdir(t.TempDir())
+	h := newTestHandler(t, testFiles(t, "raw", "br", "exec"))
+	for _, p := range []string{"/", "/lab", "/web/app.css", "/web/icons/icon.svg", "/web/app.wasm", "/wasm_exec.js", "/app.js", "/app-worker.js"} {
+		if res := do(t, h, http.MethodGet, p, nil); res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s from an empty directory: status %d", p, res.StatusCode)
 		}
 	}
 }
