@@ -24,6 +24,9 @@ type section struct {
 	// Summary is the message key of the one-line description shown on the
 	// home page and under the heading.
 	Summary string
+	// Page makes the page's component; nil shows the heading and summary
+	// only, until the page has a component of its own.
+	Page func() goapp.Composer
 }
 
 // sections lists the pages of the navigation, in the order shown.
@@ -50,11 +53,15 @@ func Register() {
 	registerOnce.Do(func() {
 		goapp.Route("/", &homePage{})
 		for _, s := range sections {
+			page := s.Page
+			if page == nil {
+				page = newSectionPage(s)
+			}
 			if s.Path == "/lessons" {
-				goapp.RouteWithRegexpFunc(lessonsPattern, newSectionPage(s))
+				goapp.RouteWithRegexpFunc(lessonsPattern, page)
 				continue
 			}
-			goapp.RouteFunc(s.Path, newSectionPage(s))
+			goapp.RouteFunc(s.Path, page)
 		}
 	})
 }
