@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/mqttlab/mqttlab/protocol"
+	"github.com/mqttlab/mqttlab/server/auth"
+	"github.com/mqttlab/mqttlab/server/broker"
+)
+
+// serve runs the lab until ctx is cancelled, then stops gracefully.
+func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
+	if err := configureAuth(cfg); err != nil {
+		return err
+	}
+	b, err := broker.New(cfg.broker)
+	if err != nil {
+		return fmt.Errorf("broker: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		b.Shutdown(sctx)
+	}()
+
+	httpLn, err := listen(cfg.httpAddr, "the web app", "-http")
+	if err != nil {
+		return err
+	}
+	var mqttLn net.Listener
+	if cfg.mqttAddr != "" {
+		if mqttLn, err = listen(cfg.mqttAddr, "MQTT", "-mqtt"); err != nil {
+			httpLn.Close()
+			return err
+		}
+	}
+
+	srv := &http.Server{Handler: newMux(b, cfg), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(httpLn) }()
+	if mqttLn != nil {
+		go func() { errc <- b.Listen(mqttLn) }()
+	}
+
+	web := "http://" + httpLn.Addr().String()
+	fmt.Fprintf(stdout, "mqttlab %s\n  web app              %s/\n  MQTT over WebSocket  ws://%s/mqtt\n", version(), web, httpLn.Addr())
+	if mqttLn != nil {
+		fmt.Fprintf(stdout, "  MQTT over TCP        tcp://%s\n", mqttLn.Addr())
+	}
+	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, "mqttlab: stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(sctx)
+	return b.Shutdown(sctx)
+}
+
+// listen opens a TCP listener and turns the common failures into one line
+// that names the flag to change.
+func listen(addr, what, flagName string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	switch {
+	case err == nil:
+		return l, nil
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("cannot listen on %s for %s: the address is already in use; choose another with %s", addr, what, flagName)
+	case errors.Is(err, syscall.EACCES):
+		return nil, fmt.Errorf("cannot listen on %s for %s: permission denied; choose a port above 1023 with %s", addr, what, flagName)
+	}
+	return nil, fmt.Errorf("cannot listen on %s for %s: %v (change it with %s)", addr, what, err, flagName)
+}
+
+// newMux routes the lab's HTTP: MQTT over WebSocket at /mqtt, the web app
+// everywhere else.
+func newMux(b *broker.Broker, cfg *config) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/mqtt", &mqttOverWebSocket{broker: b, origins: cfg.origins})
+	mux.Handle("/", statusPage(b))
+	return mux
+}
+
+// configureAuth loads the users and ACL files into the broker options.
+func configureAuth(cfg *config) error {
+	if cfg.users != "" {
+		users, err := auth.LoadUsers(cfg.users)
+		if err != nil {
+			return fmt.Errorf("-users: %w", err)
+		}
+		users.AllowAnonymous = cfg.allowAnonymous
+		cfg.broker.Authenticate = func(_ broker.ConnInfo, user protocol.Opt[string], pass protocol.Opt[[]byte]) bool {
+			return users.Login(user, pass)
+		}
+	} else if cfg.allowAnonymous {
+		return errors.New("-allow-anonymous needs -users (without a users file everyone may connect)")
+	}
+	if cfg.acl != "" {
+		acl, err := auth.LoadACL(cfg.acl)
+		if err != nil {
+			return fmt.Errorf("-acl: %w", err)
+		}
+		cfg.broker.Permissions = func(c broker.ConnInfo) broker.Permissions {
+			return aclPermissions{acl.For(auth.Identity{Username: c.Username, Anonymous: !c.HasUsername, ClientID: c.ClientID})}
+		}
+	}
+	return nil
+}
+
+// aclPermissions applies an ACL file to one client. A subscription is
+// refused only when it can never deliver anything; what it delivers is
+// checked message by message, as mosquitto does.
+type aclPermissions struct{ acl *auth.ClientACL }
+
+func (p aclPermissions) Allow(topic string, a broker.Access) bool {
+	switch a {
+	case broker.AccessPublish:
+		return p.acl.Allow(topic, auth.Write)
+	case broker.AccessRead:
+		return p.acl.Allow(topic, auth.Read)
+	case broker.AccessSubscribe:
+		return p.acl.MayRead(topic)
+	}
+	return false
+}
