@@ -16,20 +16,42 @@ STATICCHECK_VERSION := v0.8.2
 APT_PACKAGES := chromium mosquitto mosquitto-clients
 APT_COMMANDS := chromium mosquitto mosquitto_pub mosquitto_sub
 
-.PHONY: all build run test bench fuzz deps tools syspkgs fmtcheck vet staticcheck unit wasmtest clean
+.PHONY: all build run test bench fuzz deps tools syspkgs fmtcheck vet staticcheck unit wasmtest clean wasm
 
 all: build
 
-build:
+build: wasm
 	@echo "mqttlab: the server is not built yet (it arrives with the broker)."
 
 run: build
 	@echo "mqttlab: nothing to run yet — the server arrives with the broker issue."
 
-test: deps fmtcheck vet staticcheck unit wasmtest
+test: deps wasm fmtcheck vet staticcheck unit wasmtest
 	@echo "make test: all passed"
 
 deps: tools syspkgs
+
+# The WebAssembly app, embedded in the server from web/: app.wasm, its
+# precompressed forms and the wasm_exec.js of the same toolchain. Rebuilt only
+# when the Go files it is made of change; a rebuild that gives the same bytes
+# leaves the file (and so the slow brotli step) alone. BROTLI_QUALITY=9 makes
+# a rebuild ~20 s faster for a ~13% larger download while iterating.
+BROTLI_QUALITY ?= 11
+WASM_SRC := $(shell find app wasm protocol -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+
+wasm: web/app.wasm web/app.wasm.br web/app.wasm.gz web/wasm_exec.js
+
+web/app.wasm: $(WASM_SRC)
+	@echo "== GOOS=js GOARCH=wasm go build -o web/app.wasm ./wasm"
+	@GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o web/.app.wasm.tmp ./wasm
+	@if cmp -s web/.app.wasm.tmp $@; then rm web/.app.wasm.tmp; else mv web/.app.wasm.tmp $@; fi
+
+web/app.wasm.br web/app.wasm.gz &: web/app.wasm
+	@echo "== precompressing web/app.wasm (brotli quality $(BROTLI_QUALITY), gzip -9)"
+	@$(GO) run ./internal/compress/precompress -quality $(BROTLI_QUALITY) web/app.wasm
+
+web/wasm_exec.js: $(WASMEXEC)/wasm_exec.js
+	cp $< $@
 
 tools:
 	@test -x $(STATICCHECK) || { echo "== installing staticcheck $(STATICCHECK_VERSION)"; \

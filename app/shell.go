@@ -1,0 +1,140 @@
+package app
+
+import (
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+)
+
+// shell is the frame of every page: the header with the name, the
+// navigation and the language switch, the main area with the page's content,
+// and the footer. The page owns the shell and sets all of its fields; the
+// shell keeps no state of its own.
+type shell struct {
+	goapp.Compo
+
+	// Lang is the language to render in.
+	Lang i18n.Lang
+	// Active is the path of the navigation entry to mark as the current
+	// page; empty on the home page.
+	Active string
+	// Title is the page's title in Lang; it becomes the document title.
+	Title string
+	// Content is what the page shows in the main area.
+	Content []goapp.UI
+}
+
+// OnMount and OnUpdate keep the document title in step with the page and
+// its language.
+func (s *shell) OnMount(ctx goapp.Context)  { s.setTitle(ctx) }
+func (s *shell) OnUpdate(ctx goapp.Context) { s.setTitle(ctx) }
+
+// OnPreRender gives the HTML the server renders the same title.
+func (s *shell) OnPreRender(ctx goapp.Context) { s.setTitle(ctx) }
+
+func (s *shell) setTitle(ctx goapp.Context) {
+	name := s.Lang.T("app.name")
+	if s.Title == "" || s.Title == name {
+		ctx.Page().SetTitle(name)
+		return
+	}
+	ctx.Page().SetTitle(s.Title + " · " + name)
+}
+
+// Render draws the frame. The root carries data-runtime="wasm" once the
+// WebAssembly app has rendered it, which tells tests (and curious readers of
+// the DOM) that the page is live and not the server's pre-rendered copy.
+func (s *shell) Render() goapp.UI {
+	runtime := "server"
+	if goapp.IsClient {
+		runtime = "wasm"
+	}
+	return goapp.Div().
+		Class("app").
+		DataSet("runtime", runtime).
+		Body(
+			goapp.A().
+				Class("skip-link").
+				Href("#main").
+				Text(s.Lang.T("shell.skip")),
+			goapp.Header().
+				Class("app-header").
+				Body(
+					goapp.Div().
+						Class("app-header-inner").
+						Body(
+							s.renderBrand(),
+							s.renderNav(),
+							s.renderLangSwitch(),
+						),
+				),
+			goapp.Main().
+				ID("main").
+				Class("app-main").
+				Body(s.Content...),
+			goapp.Footer().
+				Class("app-footer").
+				Body(
+					goapp.P().Text(s.Lang.T("shell.footer")),
+				),
+		)
+}
+
+func (s *shell) renderBrand() goapp.UI {
+	return goapp.A().
+		Class("brand").
+		Href("/").
+		Body(
+			goapp.Img().
+				Class("brand-icon").
+				Src("/web/icons/icon.svg").
+				Alt("").
+				Width(28).
+				Height(28),
+			goapp.Span().
+				Class("brand-name").
+				Text(s.Lang.T("app.name")),
+		)
+}
+
+func (s *shell) renderNav() goapp.UI {
+	return goapp.Nav().
+		Class("app-nav").
+		Aria("label", s.Lang.T("shell.nav")).
+		Body(
+			goapp.Ul().Body(
+				goapp.Range(sections).Slice(func(i int) goapp.UI {
+					sec := sections[i]
+					link := goapp.A().
+						Href(sec.Path).
+						Text(s.Lang.T(sec.Nav))
+					if sec.Path == s.Active {
+						link = link.Class("active").Aria("current", "page")
+					}
+					return goapp.Li().Body(link)
+				}),
+			),
+		)
+}
+
+func (s *shell) renderLangSwitch() goapp.UI {
+	current := i18n.Parse(string(s.Lang))
+	return goapp.Div().
+		Class("lang-switch").
+		Aria("label", s.Lang.T("shell.language")).
+		Attr("role", "group").
+		Body(
+			goapp.Range(i18n.Langs).Slice(func(i int) goapp.UI {
+				l := i18n.Langs[i]
+				return goapp.Button().
+					ID("lang-%s", l).
+					Type("button").
+					Lang(l.HTMLTag()).
+					Aria("pressed", l == current).
+					Text(s.Lang.T("lang." + string(l))).
+					OnClick(func(ctx goapp.Context, e goapp.Event) {
+						setLang(ctx, l)
+					})
+			}),
+		)
+}
