@@ -1,0 +1,665 @@
+package scenario
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mqttlab/mqttlab/server/fleet/model"
+)
+
+// A payload is a tree while it is read: dotted names and nested mappings
+// make objects. It is flattened into Fleet.Fields (depth first, in file
+// order) and Fleet.Tree.
+type tnode struct {
+	key      string
+	line     int
+	field    *Field
+	children []*tnode
+}
+
+func (d *decoder) fields(n *yaml.Node, p string, f *Fleet) {
+	fm := d.mapping(n, p)
+	if fm == nil {
+		return
+	}
+	var root []*tnode
+	d.group(fm, "", f, &root, 0)
+	var flatten func(ns []*tnode) []Node
+	flatten = func(ns []*tnode) []Node {
+		out := make([]Node, 0, len(ns))
+		for _, t := range ns {
+			key, _ := json.Marshal(t.key)
+			node := Node{Key: string(key) + ":", Field: -1}
+			if t.field != nil {
+				node.Field = len(f.Fields)
+				f.Fields = append(f.Fields, t.field)
+			} else {
+				node.Children = flatten(t.children)
+			}
+			out = append(out, node)
+		}
+		return out
+	}
+	f.Tree = flatten(root)
+	switch {
+	case len(f.Fields) == 0:
+		d.errorf(fm.line, p, "expected at least one field")
+	case len(f.Fields) > MaxFields:
+		d.errorf(fm.line, p, "too many fields: %d (at most %d)", len(f.Fields), MaxFields)
+		f.Fields = f.Fields[:MaxFields]
+	case f.Format == Plain && len(f.Fields) != 1:
+		d.errorf(fm.line, p, "format plain sends one value, but there are %d fields (use json or csv for several)", len(f.Fields))
+	}
+}
+
+// group reads the members of an object of the payload.
+func (d *decoder) group(gm *mapping, prefix string, f *Fleet, into *[]*tnode, depth int) {
+	if depth > 8 {
+		d.errorf(gm.line, gm.path, "fields nested too deeply (at most 8 levels)")
+		return
+	}
+	for i, k := range gm.keys {
+		gm.used[i] = true
+		kp := join(gm.path, k.Value)
+		if k.Value == "" || strings.HasPrefix(k.Value, ".") || strings.HasSuffix(k.Value, ".") || strings.Contains(k.Value, "..") {
+			d.errorf(k.Line, kp, "invalid field name %q", k.Value)
+			continue
+		}
+		name := k.Value
+		if prefix != "" {
+			name = prefix + "." + name
+		}
+		v := d.resolve(gm.values[i])
+		if v == nil {
+			continue
+		}
+		if _, isModel := model.KindOf(v.Value); isModel && v.Kind == yaml.ScalarNode && suggest(k.Value, []string{"model"}) != "" {
+			// "modle: sine" would otherwise make a group of constants.
+			d.errorf(k.Line, kp, "unknown key %q (did you mean \"model\"?)", k.Value)
+			continue
+		}
+		if v.Kind == yaml.MappingNode && !hasKey(v, "model") {
+			sub := d.mapping(v, kp)
+			if sub == nil {
+				continue
+			}
+			var children []*tnode
+			d.group(sub, name, f, &children, depth+1)
+			if len(children) == 0 {
+				d.errorf(v.Line, kp, "expected fields inside, got an empty mapping")
+				continue
+			}
+			d.insert(into, strings.Split(k.Value, "."), &tnode{line: k.Line, children: children}, kp)
+			continue
+		}
+		fld := d.field(v, kp, name, f)
+		if fld == nil {
+			continue
+		}
+		d.insert(into, strings.Split(k.Value, "."), &tnode{line: k.Line, field: fld}, kp)
+	}
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// insert places leaf at the dotted path segs, creating objects on the
+// way and merging objects of the same name.
+func (d *decoder) insert(into *[]*tnode, segs []string, leaf *tnode, p string) {
+	for _, t := range *into {
+		if t.key != segs[0] {
+			continue
+		}
+		switch {
+		case len(segs) == 1 && (t.field != nil || leaf.field != nil):
+			d.errorf(leaf.line, p, "field %q defined twice (first at line %d)", segs[0], t.line)
+		case len(segs) == 1:
+			for _, c := range leaf.children {
+				d.insert(&t.children, []string{c.key}, c, p)
+			}
+		case t.field != nil:
+			d.errorf(leaf.line, p, "%q is a value (line %d) and cannot also hold fields", segs[0], t.line)
+		default:
+			d.insert(&t.children, segs[1:], leaf, p)
+		}
+		return
+	}
+	if len(segs) == 1 {
+		leaf.key = segs[0]
+		*into = append(*into, leaf)
+		return
+	}
+	t := &tnode{key: segs[0], line: leaf.line}
+	*into = append(*into, t)
+	d.insert(&t.children, segs[1:], leaf, p)
+}
+
+// field reads one field: a scalar (a constant) or a mapping with a model.
+func (d *decoder) field(n *yaml.Node, p, name string, f *Fleet) *Field {
+	fld := &Field{Name: name, Decimals: -1}
+	if n.Kind == yaml.ScalarNode {
+		c, ok := d.literal(n, p)
+		if !ok {
+			return nil
+		}
+		fld.Model = c
+		d.constantText(fld, c, n, p, f)
+		d.encoding(nil, fld, f)
+		return fld
+	}
+	m := d.mapping(n, p)
+	if m == nil {
+		return nil
+	}
+	mn, mp := m.get("model")
+	if mn == nil {
+		m.missing("model", "one of: "+oneOf(model.Kinds()))
+		return nil
+	}
+	name, ok := d.str(mn, mp)
+	if !ok {
+		return nil
+	}
+	kind, ok := model.KindOf(name)
+	if !ok {
+		msg := fmt.Sprintf("unknown model %q (expected one of: %s)", name, oneOf(model.Kinds()))
+		d.errorf(mn.Line, mp, "%s", msg)
+		return nil
+	}
+	decimals := 2
+	switch kind {
+	case model.KindRandomWalk:
+		fld.Model = d.randomWalk(m)
+	case model.KindSine:
+		fld.Model = d.sine(m)
+	case model.KindStep:
+		fld.Model = d.step(m)
+	case model.KindCounter:
+		c := d.counter(m)
+		fld.Model = c
+		decimals = 3
+		if whole(c.Start) && whole(c.Step) && (c.StepMax <= c.Step || whole(c.StepMax)) {
+			decimals = 0
+		}
+	case model.KindEnum:
+		fld.Model = d.enum(m)
+	case model.KindGPS:
+		fld.Model = d.gps(m)
+		decimals = 6
+	case model.KindTimestamp:
+		fld.Model = d.timestamp(m)
+	case model.KindConstant:
+		fld.Model = d.constant(m, fld, f)
+		decimals = -1
+	}
+	if isNilModel(fld.Model) {
+		fld.Model = nil
+	}
+	fld.Unit = m.str("unit", "")
+	numeric := kind == model.KindRandomWalk || kind == model.KindSine || kind == model.KindStep || kind == model.KindCounter
+	if numeric || kind == model.KindGPS || kind == model.KindConstant {
+		fld.Decimals = int(m.integer("decimals", int64(decimals), 0, 12))
+		if kind == model.KindConstant && !m.has("decimals") {
+			fld.Decimals = -1
+		}
+	}
+	if fn, fp := m.get("faults"); fn != nil {
+		fld.Faults = d.faults(fn, fp, numeric, f)
+	}
+	d.encoding(m, fld, f)
+	if fld.Model == nil {
+		return nil // its own errors said why; unread keys would only add noise
+	}
+	m.finish("for model " + kind.String())
+	return fld
+}
+
+// isNilModel reports a typed nil that a failed model decode returned.
+func isNilModel(m model.Model) bool {
+	switch v := m.(type) {
+	case *model.RandomWalk:
+		return v == nil
+	case *model.Sine:
+		return v == nil
+	case *model.Step:
+		return v == nil
+	case *model.Counter:
+		return v == nil
+	case *model.Enum:
+		return v == nil
+	case *model.GPS:
+		return v == nil
+	case *model.Timestamp:
+		return v == nil
+	case *model.Constant:
+		return v == nil
+	}
+	return true
+}
+
+func whole(f float64) bool { return f == math.Trunc(f) && math.Abs(f) < 1<<53 }
+
+var inf = math.Inf(1)
+
+func (d *decoder) randomWalk(m *mapping) *model.RandomWalk {
+	w := &model.RandomWalk{Min: -inf, Max: inf}
+	lo, okLo := m.optFloat("min", -inf, inf)
+	hi, okHi := m.optFloat("max", -inf, inf)
+	if lo != nil {
+		w.Min = *lo
+	}
+	if hi != nil {
+		w.Max = *hi
+	}
+	if okLo && okHi && w.Min >= w.Max {
+		d.errorf(m.lineOf("max"), join(m.path, "max"), "max %g must be above min %g", w.Max, w.Min)
+		return nil
+	}
+	def := 0.0
+	if lo != nil && hi != nil {
+		def = (w.Min + w.Max) / 2
+	}
+	start, _ := m.optFloat("start", w.Min, w.Max)
+	if start != nil {
+		w.Start = *start
+	} else {
+		w.Start = def
+		if lo == nil && hi != nil || lo != nil && hi == nil {
+			w.Start = clampF(0, w.Min, w.Max)
+		}
+	}
+	w.Spread = m.float("spread", 0, 0, inf)
+	if n, p := m.get("step"); n == nil {
+		m.missing("step", "the largest change per reading, e.g. 0.2")
+	} else if v, ok := d.float(n, p); ok {
+		if v <= 0 {
+			d.errorf(n.Line, p, "must be above 0 (got %s)", n.Value)
+		}
+		w.Step = v
+	}
+	w.Revert = m.float("revert", 0, 0, 1)
+	return w
+}
+
+func clampF(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+func (d *decoder) sine(m *mapping) *model.Sine {
+	s := &model.Sine{Min: -inf, Max: inf, Amplitude: 1}
+	if n, p := m.get("period"); n == nil {
+		m.missing("period", "a duration such as 24h")
+	} else if v, ok := d.duration(n, p); ok {
+		if v <= 0 {
+			d.errorf(n.Line, p, "must be above 0")
+		}
+		s.Period = v.Seconds()
+	}
+	s.Amplitude = m.float("amplitude", 1, 0, inf)
+	s.Offset = m.float("offset", 0, -inf, inf)
+	s.Spread = m.float("spread", 0, 0, inf)
+	s.Noise = m.float("noise", 0, 0, inf)
+	s.Drift = m.float("drift", 0.1, 0, 1)
+	if n, p := m.get("phase"); n != nil {
+		if n.Kind == yaml.ScalarNode && n.Value == "random" {
+			s.RandomPhase = true
+		} else if !(n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float")) {
+			d.errorf(n.Line, p, `expected an angle in degrees or "random", got %s`, describe(n))
+		} else if v, ok := d.float(n, p); ok {
+			s.Phase = v * math.Pi / 180
+		}
+	}
+	if lo, _ := m.optFloat("min", -inf, inf); lo != nil {
+		s.Min = *lo
+	}
+	if hi, _ := m.optFloat("max", -inf, inf); hi != nil {
+		s.Max = *hi
+	}
+	if s.Min >= s.Max {
+		d.errorf(m.lineOf("max"), join(m.path, "max"), "max %g must be above min %g", s.Max, s.Min)
+	}
+	if s.Period <= 0 {
+		return nil
+	}
+	return s
+}
+
+func (d *decoder) step(m *mapping) *model.Step {
+	s := &model.Step{}
+	n, p := m.get("schedule")
+	if n == nil {
+		m.missing("schedule", "a list of {at: duration, value: number}")
+		return nil
+	}
+	items, ok := d.seq(n, p, "{at, value} entries")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 || len(items) > MaxListItems {
+		d.errorf(n.Line, p, "expected 1 to %d entries", MaxListItems)
+		return nil
+	}
+	for i, it := range items {
+		em := d.mapping(it, index(p, i))
+		if em == nil {
+			continue
+		}
+		at := em.duration("at", 0, 0, 0)
+		if !em.has("at") {
+			em.missing("at", "the time from the start, e.g. 8h")
+		}
+		vn, vp := em.get("value")
+		var v float64
+		if vn == nil {
+			em.missing("value", "a number")
+		} else {
+			v, _ = d.float(vn, vp)
+		}
+		em.finish("in a schedule entry")
+		if len(s.At) > 0 && at.Seconds() <= s.At[len(s.At)-1] {
+			d.errorf(em.line, join(index(p, i), "at"), "times must increase (%s is not after the previous entry)", at)
+		}
+		s.At = append(s.At, at.Seconds())
+		s.Values = append(s.Values, v)
+	}
+	if e := m.duration("every", 0, 0, 0); e > 0 {
+		s.Every = e.Seconds()
+		if len(s.At) > 0 && s.At[len(s.At)-1] >= s.Every {
+			d.errorf(m.lineOf("every"), join(m.path, "every"), "the cycle (%s) must be longer than the last entry's time", e)
+		}
+	}
+	s.Noise = m.float("noise", 0, 0, inf)
+	return s
+}
+
+func (d *decoder) counter(m *mapping) *model.Counter {
+	c := &model.Counter{}
+	c.Start = m.float("start", 0, -inf, inf)
+	c.Step = m.float("step", 1, -inf, inf)
+	if c.Step == 0 {
+		d.errorf(m.lineOf("step"), join(m.path, "step"), "must not be 0")
+	}
+	if sm, _ := m.optFloat("step_max", -inf, inf); sm != nil {
+		if *sm <= c.Step {
+			d.errorf(m.lineOf("step_max"), join(m.path, "step_max"), "must be above step %g (got %g)", c.Step, *sm)
+		}
+		c.StepMax = *sm
+	}
+	if w, _ := m.optFloat("wrap", -inf, inf); w != nil {
+		if *w <= c.Start {
+			d.errorf(m.lineOf("wrap"), join(m.path, "wrap"), "must be above start %g (got %g): values stay in [start, wrap)", c.Start, *w)
+		}
+		c.Wrap, c.HasWrap = *w, true
+	}
+	return c
+}
+
+func (d *decoder) enum(m *mapping) *model.Enum {
+	n, p := m.get("values")
+	if n == nil {
+		m.missing("values", "a list such as [open, closed]")
+		return nil
+	}
+	items, ok := d.seq(n, p, "values")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 || len(items) > 256 {
+		d.errorf(n.Line, p, "expected 1 to 256 values, got %d", len(items))
+		return nil
+	}
+	values := make([]model.Literal, 0, len(items))
+	for i, it := range items {
+		if it = d.resolve(it); it == nil {
+			return nil
+		}
+		c, ok := d.literal(it, index(p, i))
+		if !ok {
+			return nil
+		}
+		values = append(values, c.Value)
+	}
+	var weights []float64
+	if wn, wp := m.get("weights"); wn != nil {
+		ws, ok := d.seq(wn, wp, "weights")
+		if !ok {
+			return nil
+		}
+		if len(ws) != len(values) {
+			d.errorf(wn.Line, wp, "expected %d weights (one per value), got %d", len(values), len(ws))
+			return nil
+		}
+		for i, w := range ws {
+			if w = d.resolve(w); w == nil {
+				return nil
+			}
+			v, ok := d.float(w, index(wp, i))
+			if !ok {
+				return nil
+			}
+			if v <= 0 {
+				d.errorf(w.Line, index(wp, i), "must be above 0 (got %s)", w.Value)
+				return nil
+			}
+			weights = append(weights, v)
+		}
+	}
+	change := m.float("change", 1, 0, 1)
+	if change == 0 {
+		d.errorf(m.lineOf("change"), join(m.path, "change"), "must be above 0 (0 would never change)")
+	}
+	return model.NewEnum(values, weights, change)
+}
+
+func (d *decoder) gps(m *mapping) *model.GPS {
+	n, p := m.get("waypoints")
+	if n == nil {
+		m.missing("waypoints", "a list of [lat, lon] pairs")
+		return nil
+	}
+	items, ok := d.seq(n, p, "[lat, lon] pairs")
+	if !ok {
+		return nil
+	}
+	if len(items) < 2 || len(items) > MaxListItems {
+		d.errorf(n.Line, p, "expected 2 to %d waypoints, got %d", MaxListItems, len(items))
+		return nil
+	}
+	lat := make([]float64, 0, len(items))
+	lon := make([]float64, 0, len(items))
+	for i, it := range items {
+		ip := index(p, i)
+		if it = d.resolve(it); it == nil {
+			return nil
+		}
+		if it.Kind != yaml.SequenceNode || len(it.Content) != 2 {
+			d.errorf(it.Line, ip, "expected [lat, lon], got %s", describe(it))
+			return nil
+		}
+		la, ok1 := d.float(it.Content[0], index(ip, 0))
+		lo, ok2 := d.float(it.Content[1], index(ip, 1))
+		if !ok1 || !ok2 {
+			return nil
+		}
+		if la < -90 || la > 90 || lo < -180 || lo > 180 {
+			d.errorf(it.Line, ip, "[%g, %g] is not on Earth (latitude -90..90, longitude -180..180)", la, lo)
+			return nil
+		}
+		lat, lon = append(lat, la), append(lon, lo)
+	}
+	speed := 0.0
+	if sn, sp := m.get("speed"); sn == nil {
+		m.missing("speed", "metres per second, e.g. 1.5")
+	} else if v, ok := d.float(sn, sp); ok {
+		if v <= 0 || v > 1000 {
+			d.errorf(sn.Line, sp, "must be above 0 and at most 1000 m/s (got %s)", sn.Value)
+		}
+		speed = v
+	}
+	loop := m.boolean("loop", true)
+	spread := m.boolean("spread", true)
+	g := model.NewGPS(lat, lon, speed, loop, spread)
+	if g.Length() == 0 {
+		d.errorf(n.Line, p, "the waypoints are all the same point")
+		return nil
+	}
+	return g
+}
+
+func (d *decoder) timestamp(m *mapping) *model.Timestamp {
+	names := make([]string, 0, 3)
+	for _, f := range model.TimeFormats() {
+		names = append(names, f.String())
+	}
+	s := m.choice("format", "rfc3339", names...)
+	for _, f := range model.TimeFormats() {
+		if f.String() == s {
+			return &model.Timestamp{Format: f}
+		}
+	}
+	return &model.Timestamp{}
+}
+
+func (d *decoder) constant(m *mapping, fld *Field, f *Fleet) *model.Constant {
+	vn, vp := m.get("value")
+	hn, hp := m.get("hex")
+	switch {
+	case vn != nil && hn != nil:
+		d.errorf(m.line, m.path, "give value or hex, not both")
+		return nil
+	case hn != nil:
+		s, ok := d.str(hn, hp)
+		if !ok {
+			return nil
+		}
+		raw, err := hex.DecodeString(strings.NewReplacer(" ", "", ":", "", "-", "").Replace(s))
+		if err != nil || len(raw) == 0 {
+			d.errorf(hn.Line, hp, "expected hex bytes such as \"a5 01 ff\", got %s", describe(hn))
+			return nil
+		}
+		x := hex.EncodeToString(raw)
+		return &model.Constant{Value: model.Literal{Text: x, JSON: `"` + x + `"`}, Raw: raw}
+	case vn == nil:
+		m.missing("value", "a string, number or boolean")
+		return nil
+	}
+	c, ok := d.literal(vn, vp)
+	if !ok {
+		return nil
+	}
+	d.constantText(fld, c, vn, vp, f)
+	return c
+}
+
+// constantText makes a string constant with placeholders a template.
+func (d *decoder) constantText(fld *Field, c *model.Constant, n *yaml.Node, p string, f *Fleet) {
+	if c.Value.IsNum {
+		return
+	}
+	t, err := parseTemplate(c.Value.Text, f.Labels, false, false)
+	if err != nil {
+		d.errorf(n.Line, p, "%v", err)
+		return
+	}
+	if !t.Fixed() {
+		fld.Text = t
+	}
+}
+
+// literal reads a scalar as a constant.
+func (d *decoder) literal(n *yaml.Node, p string) (*model.Constant, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n.Line, p, "expected a string, number or boolean, got %s", describe(n))
+		return nil, false
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		v, ok := d.float(n, p)
+		if !ok {
+			return nil, false
+		}
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		return &model.Constant{Value: model.Literal{Text: s, JSON: s, Number: v, IsNum: true}}, true
+	case "!!bool":
+		var b bool
+		_ = n.Decode(&b)
+		l := model.Literal{Text: "false", JSON: "false", IsNum: true}
+		if b {
+			l = model.Literal{Text: "true", JSON: "true", Number: 1, IsNum: true}
+		}
+		return &model.Constant{Value: l}, true
+	case "!!null":
+		d.errorf(n.Line, p, "expected a value, got nothing")
+		return nil, false
+	}
+	j, _ := json.Marshal(n.Value)
+	return &model.Constant{Value: model.Literal{Text: n.Value, JSON: string(j)}}, true
+}
+
+func (d *decoder) faults(n *yaml.Node, p string, numeric bool, f *Fleet) Faults {
+	var fs Faults
+	fm := d.mapping(n, p)
+	if fm == nil {
+		return fs
+	}
+	if sn, sp := fm.get("stuck"); sn != nil {
+		if sm := d.mapping(sn, sp); sm != nil {
+			st := &Stuck{Probability: sm.float("probability", 0, 0, 1), For: Range{60e9, 60e9}}
+			if !sm.has("probability") {
+				sm.missing("probability", "the chance per reading that the value freezes, e.g. 0.001")
+			}
+			if fn, fp := sm.get("for"); fn != nil {
+				if r, ok := d.rangeOf(fn, fp, MinInterval); ok {
+					st.For = r
+				}
+			}
+			sm.finish("in stuck")
+			fs.Stuck = st
+		}
+		if !numeric {
+			d.errorf(sn.Line, sp, "only numeric models (random-walk, sine, step, counter) can get stuck")
+		}
+	}
+	if sn, sp := fm.get("spikes"); sn != nil {
+		if sm := d.mapping(sn, sp); sm != nil {
+			fs.Spikes = &Spikes{
+				Probability: sm.float("probability", 0, 0, 1),
+				Magnitude:   sm.float("magnitude", 0, 0, inf),
+			}
+			if !sm.has("probability") {
+				sm.missing("probability", "the chance per reading of a spike, e.g. 0.01")
+			}
+			if !sm.has("magnitude") {
+				sm.missing("magnitude", "how far a spike jumps, e.g. 15")
+			}
+			sm.finish("in spikes")
+		}
+		if !numeric {
+			d.errorf(sn.Line, sp, "only numeric models (random-walk, sine, step, counter) can spike")
+		}
+	}
+	if gn, gp := fm.get("gaps"); gn != nil {
+		v, ok := d.float(gn, gp)
+		switch {
+		case !ok:
+		case v < 0 || v > 1:
+			d.errorf(gn.Line, gp, "must be a probability between 0 and 1 (got %s)", gn.Value)
+		case f.Format == Hex:
+			d.errorf(gn.Line, gp, "format hex has a fixed layout and cannot leave a field out")
+		default:
+			fs.Gaps = v
+		}
+	}
+	fm.finish("in faults")
+	return fs
+}
