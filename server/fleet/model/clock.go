@@ -5,9 +5,9 @@ type TimeFormat uint8
 
 // The timestamp formats.
 const (
-	RFC3339 TimeFormat = iota // 2025-11-25T19:02:03.123Z (UTC, milliseconds)
-	UnixMilli                 // 1764097323123
-	Unix                      // 1764097323
+	RFC3339   TimeFormat = iota // 2025-11-25T19:02:03.123Z (UTC, milliseconds)
+	UnixMilli                   // 1764097323123
+	Unix                        // 1764097323
 )
 
 var timeFormatNames = [...]string{RFC3339: "rfc3339", UnixMilli: "unix-ms", Unix: "unix"}

@@ -193,7 +193,7 @@ func (m *Step) ValueAt(t float64) float64 {
 type Counter struct {
 	Start   float64
 	Step    float64
-	StepMax float64 // 0 or ≤ Step: fixed step
+	StepMax float64 // 0 (or ≤ Step): a fixed step
 	Wrap    float64 // exclusive upper bound; 0: none
 	HasWrap bool
 }
@@ -211,7 +211,7 @@ func (m *Counter) Init(s []float64, _ *Rand) { s[0] = m.Start }
 func (m *Counter) Next(s []float64, _ float64, r *Rand) float64 {
 	v := s[0]
 	step := m.Step
-	if m.StepMax > m.Step {
+	if m.StepMax != 0 && m.StepMax > m.Step {
 		step = r.Range(m.Step, m.StepMax)
 	}
 	n := v + step

@@ -201,6 +201,14 @@ func (m *mapping) lineOf(key string) int {
 	return m.line
 }
 
+// keyLine returns the line of key itself, or of the mapping when absent.
+func (m *mapping) keyLine(key string) int {
+	if i := m.find(key); i >= 0 {
+		return m.keys[i].Line
+	}
+	return m.line
+}
+
 // finish reports the keys nobody asked for. what names the mapping's kind
 // for the message ("for model sine"); empty for none.
 func (m *mapping) finish(what string) {
@@ -381,7 +389,12 @@ func (m *mapping) optFloat(key string, lo, hi float64) (*float64, bool) {
 }
 
 func rangeText(lo, hi float64) string {
-	g := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	g := func(f float64) string {
+		if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
 	switch {
 	case math.IsInf(lo, -1) && math.IsInf(hi, 1):
 		return "a number"

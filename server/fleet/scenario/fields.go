@@ -23,7 +23,7 @@ type tnode struct {
 	children []*tnode
 }
 
-func (d *decoder) fields(n *yaml.Node, p string, f *Fleet) {
+func (d *decoder) fields(n *yaml.Node, p string, line int, f *Fleet) {
 	fm := d.mapping(n, p)
 	if fm == nil {
 		return
@@ -49,12 +49,12 @@ func (d *decoder) fields(n *yaml.Node, p string, f *Fleet) {
 	f.Tree = flatten(root)
 	switch {
 	case len(f.Fields) == 0:
-		d.errorf(fm.line, p, "expected at least one field")
+		d.errorf(line, p, "expected at least one field")
 	case len(f.Fields) > MaxFields:
-		d.errorf(fm.line, p, "too many fields: %d (at most %d)", len(f.Fields), MaxFields)
+		d.errorf(line, p, "too many fields: %d (at most %d)", len(f.Fields), MaxFields)
 		f.Fields = f.Fields[:MaxFields]
 	case f.Format == Plain && len(f.Fields) != 1:
-		d.errorf(fm.line, p, "format plain sends one value, but there are %d fields (use json or csv for several)", len(f.Fields))
+		d.errorf(line, p, "format plain sends one value, but there are %d fields (use json or csv for several)", len(f.Fields))
 	}
 }
 
@@ -79,16 +79,19 @@ func (d *decoder) group(gm *mapping, prefix string, f *Fleet, into *[]*tnode, de
 		if v == nil {
 			continue
 		}
-		if _, isModel := model.KindOf(v.Value); isModel && v.Kind == yaml.ScalarNode && suggest(k.Value, []string{"model"}) != "" {
+		if _, isModel := model.KindOf(v.Value); isModel && v.Kind == yaml.ScalarNode && k.Value != "model" && suggest(k.Value, []string{"model"}) != "" {
 			// "modle: sine" would otherwise make a group of constants.
 			d.errorf(k.Line, kp, "unknown key %q (did you mean \"model\"?)", k.Value)
 			continue
 		}
-		if v.Kind == yaml.MappingNode && !hasKey(v, "model") {
-			sub := d.mapping(v, kp)
-			if sub == nil {
+		var fm *mapping
+		if v.Kind == yaml.MappingNode {
+			if fm = d.mapping(v, kp); fm == nil {
 				continue
 			}
+		}
+		if fm != nil && fm.find("model") < 0 {
+			sub := fm
 			var children []*tnode
 			d.group(sub, name, f, &children, depth+1)
 			if len(children) == 0 {
@@ -98,21 +101,12 @@ func (d *decoder) group(gm *mapping, prefix string, f *Fleet, into *[]*tnode, de
 			d.insert(into, strings.Split(k.Value, "."), &tnode{line: k.Line, children: children}, kp)
 			continue
 		}
-		fld := d.field(v, kp, name, f)
+		fld := d.field(v, fm, kp, name, f)
 		if fld == nil {
 			continue
 		}
 		d.insert(into, strings.Split(k.Value, "."), &tnode{line: k.Line, field: fld}, kp)
 	}
-}
-
-func hasKey(n *yaml.Node, key string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return true
-		}
-	}
-	return false
 }
 
 // insert places leaf at the dotted path segs, creating objects on the
@@ -146,10 +140,11 @@ func (d *decoder) insert(into *[]*tnode, segs []string, leaf *tnode, p string) {
 	d.insert(&t.children, segs[1:], leaf, p)
 }
 
-// field reads one field: a scalar (a constant) or a mapping with a model.
-func (d *decoder) field(n *yaml.Node, p, name string, f *Fleet) *Field {
+// field reads one field: a scalar n (a constant) or a mapping m with a
+// model.
+func (d *decoder) field(n *yaml.Node, m *mapping, p, name string, f *Fleet) *Field {
 	fld := &Field{Name: name, Decimals: -1}
-	if n.Kind == yaml.ScalarNode {
+	if m == nil {
 		c, ok := d.literal(n, p)
 		if !ok {
 			return nil
@@ -158,10 +153,6 @@ func (d *decoder) field(n *yaml.Node, p, name string, f *Fleet) *Field {
 		d.constantText(fld, c, n, p, f)
 		d.encoding(nil, fld, f)
 		return fld
-	}
-	m := d.mapping(n, p)
-	if m == nil {
-		return nil
 	}
 	mn, mp := m.get("model")
 	if mn == nil {

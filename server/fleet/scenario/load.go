@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,13 +86,27 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 	return doc.Content[0]
 }
 
-// syntax records a YAML syntax error at the line the parser names.
+// parserProblems are the errors of the YAML library's parser stage, which
+// numbers lines from 0 (and omits line 0), unlike its scanner stage.
+var parserProblems = []string{
+	"did not find expected ',' or '}'", "did not find expected ',' or ']'",
+	"did not find expected key", "did not find expected '-' indicator",
+	"did not find expected node content", "did not find expected <document start>",
+	"did not find expected <stream-start>", "found duplicate %YAML directive",
+	"found incompatible YAML document", "found duplicate %TAG directive",
+	"found undefined tag handle",
+}
+
+// syntax records a YAML syntax error at the line the library names.
 func (d *decoder) syntax(err error) {
 	msg := errText(err)
-	line := 0
+	line := 1 // the library omits line 0, its first line
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.TrimSpace(strings.TrimPrefix(strings.Replace(msg, m[0], "", 1), ":"))
+		if slices.Contains(parserProblems, msg) {
+			line++
+		}
 	}
 	d.errorf(line, "", "YAML syntax: %s", msg)
 }
@@ -220,7 +235,9 @@ func (d *decoder) fleet(n *yaml.Node, path string, s *Scenario) *Fleet {
 	if f.Topic == nil && !m.has("topic") {
 		m.missing("topic", "a topic template such as building/{zone}/{fleet}/{index}")
 	}
-	d.checkTopic(m, "topic", f.Topic, f, false)
+	if !d.checkTopic(m, "topic", f.Topic, f, false) {
+		f.Topic = nil // the status topic derived from it would only repeat the error
+	}
 	f.Interval = m.duration("interval", defaultInterval, MinInterval, 24*time.Hour)
 	f.Jitter = d.jitter(m, f.Interval)
 	f.QoS = protocol.QoS(m.integer("qos", 0, 0, 2))
@@ -234,7 +251,7 @@ func (d *decoder) fleet(n *yaml.Node, path string, s *Scenario) *Fleet {
 	if n, p := m.get("fields"); n == nil {
 		m.missing("fields", "a mapping of payload fields, e.g. temp: {model: sine, period: 1h}")
 	} else {
-		d.fields(n, p, f)
+		d.fields(n, p, m.keyLine("fields"), f)
 	}
 	f.Status = d.status(m, f)
 	f.Commands = d.commands(m, f)
@@ -345,9 +362,9 @@ func (d *decoder) template(m *mapping, key, def string, f *Fleet, strict, self b
 
 // checkTopic expands t for the first and last device and checks the
 // result is a valid topic name (or filter).
-func (d *decoder) checkTopic(m *mapping, key string, t *Template, f *Fleet, filter bool) {
+func (d *decoder) checkTopic(m *mapping, key string, t *Template, f *Fleet, filter bool) bool {
 	if t == nil || f.Name == "" {
-		return
+		return true
 	}
 	p := join(m.path, key)
 	for _, i := range []int{0, max(f.Count-1, 0)} {
@@ -364,13 +381,14 @@ func (d *decoder) checkTopic(m *mapping, key string, t *Template, f *Fleet, filt
 				what = "topic filter"
 			}
 			d.errorf(m.lineOf(key), p, "%q expands to %q, not a valid %s: %v", t.String(), topic, what, err)
-			return
+			return false
 		}
 		if strings.HasPrefix(topic, "$") {
 			d.errorf(m.lineOf(key), p, "%q expands to %q: topics starting with $ are the broker's", t.String(), topic)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 func (d *decoder) session(m *mapping, f *Fleet) Session {
