@@ -57,7 +57,10 @@ func boolNode(n *yaml.Node) (value, ok bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 		return false, false
 	}
-	return n.Decode(&value) == nil, true
+	if n.Decode(&value) != nil {
+		return false, false
+	}
+	return value, true
 }
 
 func (d *decoder) commands(m *mapping, f *Fleet) *Commands {
