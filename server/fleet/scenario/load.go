@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"regexp"
 	"slices"
@@ -176,9 +177,12 @@ func (d *decoder) checkDevices(s *Scenario, fleets *yaml.Node) {
 		d.errorf(fleets.Line, "fleets", "too many devices: %d (at most %d)", total, MaxDevices)
 		return
 	}
+	// Hash the ids rather than keep them: a million strings would cost
+	// seconds; a hash match is confirmed by comparing the ids themselves.
 	type owner struct{ fleet, index int32 }
-	seen := make(map[string]owner, min(total, 4096))
-	var buf []byte
+	seed := maphash.MakeSeed()
+	seen := make(map[uint64]owner, min(total, 1<<16))
+	var buf, other []byte
 	for fi, f := range s.Fleets {
 		if f.Count > 1 && f.ClientID.Fixed() {
 			d.errorf(d.lines[f], fmt.Sprintf("fleets[%d].client_id", fi),
@@ -187,13 +191,17 @@ func (d *decoder) checkDevices(s *Scenario, fleets *yaml.Node) {
 		}
 		for i := 0; i < f.Count; i++ {
 			buf = f.ClientID.Append(buf[:0], f, i)
-			if o, dup := seen[string(buf)]; dup {
-				d.errorf(d.lines[f], fmt.Sprintf("fleets[%d].client_id", fi),
-					"device %d has client id %q, as device %d of fleet %q (client ids must be unique)",
-					f.FirstIndex+i, buf, s.Fleets[o.fleet].FirstIndex+int(o.index), s.Fleets[o.fleet].Name)
-				return
+			h := maphash.Bytes(seed, buf)
+			if o, dup := seen[h]; dup {
+				of := s.Fleets[o.fleet]
+				if other = of.ClientID.Append(other[:0], of, int(o.index)); bytes.Equal(buf, other) {
+					d.errorf(d.lines[f], fmt.Sprintf("fleets[%d].client_id", fi),
+						"device %d has client id %q, as device %d of fleet %q (client ids must be unique)",
+						f.FirstIndex+i, buf, of.FirstIndex+int(o.index), of.Name)
+					return
+				}
 			}
-			seen[string(buf)] = owner{int32(fi), int32(i)}
+			seen[h] = owner{int32(fi), int32(i)}
 		}
 	}
 }
