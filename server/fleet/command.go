@@ -6,18 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/mqttlab/mqttlab/protocol"
-	"github.com/mqttlab/mqttlab/server/fleet/model"
 )
 
-// Commands lists the commands a device understands, in the order error
+// commandNames are the commands a device understands, in the order error
 // replies name them.
-var Commands = []string{"setpoint", "interval", "reboot", "offline", "online", "status"}
+var commandNames = []string{"setpoint", "interval", "reboot", "offline", "online", "status"}
+
+// CommandNames lists the commands a device understands.
+func CommandNames() []string { return slices.Clone(commandNames) }
 
 // Limits of commands.
 const (
@@ -133,7 +136,7 @@ func parseCommand(payload []byte) (command, error) {
 }
 
 func isCommand(name string) bool {
-	for _, c := range Commands {
+	for _, c := range commandNames {
 		if c == name {
 			return true
 		}
@@ -244,7 +247,7 @@ func (d *Device) apply(t int64, c command, rep *Reply) (Action, error) {
 		}
 		return ActionNone, nil
 	}
-	return ActionNone, fmt.Errorf("unknown command %q (expected one of: %s)", clip(c.name), strings.Join(Commands, ", "))
+	return ActionNone, fmt.Errorf("unknown command %q (expected one of: %s)", clip(c.name), strings.Join(commandNames, ", "))
 }
 
 func (d *Device) setpoint(c command, rep *Reply) error {
@@ -373,60 +376,4 @@ func (d *Device) reply(p *protocol.Publish, rep *Reply) *protocol.Publish {
 		}
 	}
 	return out
-}
-
-// Reading is the last value of one field, for the fleet page.
-type Reading struct {
-	Field  string
-	Unit   string
-	Value  string  // as last published; empty before the first reading
-	Number float64 // the numeric value (enum: index; gps: distance; NaN before the first reading)
-	Target *float64
-}
-
-// Snapshot is a device's state for the fleet page.
-type Snapshot struct {
-	ClientID  string
-	State     State
-	Sent      uint32
-	Interval  time.Duration
-	Due       time.Time
-	LastSent  time.Time // zero before the first publish
-	Readings  []Reading
-	NextChurn time.Time
-}
-
-// Snapshot returns the device's state and last values. It allocates; it
-// is for the page, not for every tick.
-func (d *Device) Snapshot() Snapshot {
-	s := Snapshot{
-		ClientID:  d.ClientID(),
-		State:     d.state,
-		Sent:      d.sent,
-		Interval:  d.Interval(),
-		Due:       d.Due(),
-		NextChurn: d.NextChurn(),
-	}
-	if d.lastAt != 0 {
-		s.LastSent = time.Unix(0, d.lastAt)
-	}
-	var r reading
-	r.at = d.lastAt
-	off := 0
-	for i, fl := range d.fleet.Fields {
-		last := d.slots[off]
-		rd := Reading{Field: fl.Name, Unit: fl.Unit, Number: last}
-		if _, isTS := fl.Model.(*model.Timestamp); !math.IsNaN(last) && (!isTS || d.lastAt != 0) {
-			r.vals[i] = last
-			rd.Value = string(d.appendText(nil, i, &r, false))
-		}
-		if m, ok := fl.Settable(); ok {
-			if v, set := m.Target(d.slots[off+1 : off+1+fl.Model.Slots()]); set {
-				rd.Target = &v
-			}
-		}
-		s.Readings = append(s.Readings, rd)
-		off += fieldSlots(fl)
-	}
-	return s
 }

@@ -289,14 +289,8 @@ func (d *decoder) integer(n *yaml.Node, path string) (int64, bool) {
 }
 
 func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
-	if !d.scalar(n, path, "true or false") || n.ShortTag() != "!!bool" {
-		if n.Kind == yaml.ScalarNode {
-			d.errorf(n.Line, path, "expected true or false, got %s", describe(n))
-		}
-		return false, false
-	}
 	var b bool
-	if err := n.Decode(&b); err != nil {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
 		d.errorf(n.Line, path, "expected true or false, got %s", describe(n))
 		return false, false
 	}
