@@ -11,6 +11,7 @@ require (
 	github.com/maxence-charriere/go-app/v9 v9.8.0
 	github.com/mochi-mqtt/server/v2 v2.7.9
 	go.uber.org/goleak v1.3.0
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/crypto v0.59.0
 )
 
