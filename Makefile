@@ -20,11 +20,13 @@ APT_COMMANDS := chromium mosquitto mosquitto_pub mosquitto_sub
 
 all: build
 
+# bin/mqttlab embeds the web app (web/), so it is built after it and is
+# self-contained. RUN_FLAGS are passed to it, e.g. make run RUN_FLAGS=-h.
 build: wasm
-	@echo "mqttlab: the server is not built yet (it arrives with the broker)."
+	$(GO) build -o bin/mqttlab ./server
 
 run: build
-	@echo "mqttlab: nothing to run yet — the server arrives with the broker issue."
+	./bin/mqttlab $(RUN_FLAGS)
 
 test: deps wasm fmtcheck vet staticcheck unit wasmtest
 	@echo "make test: all passed"

@@ -13,6 +13,7 @@ import (
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/server/auth"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/webapp"
 )
 
 // serve runs the lab until ctx is cancelled, then stops gracefully.
@@ -42,7 +43,15 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 		}
 	}
 
-	srv := &http.Server{Handler: newMux(b, cfg), ReadHeaderTimeout: 10 * time.Second}
+	mux, err := newMux(b, cfg)
+	if err != nil {
+		httpLn.Close()
+		if mqttLn != nil {
+			mqttLn.Close()
+		}
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(httpLn) }()
 	if mqttLn != nil {
@@ -55,6 +64,9 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  MQTT over TCP        tcp://%s\n", mqttLn.Addr())
 	}
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+	if err := checkApp(); err != nil {
+		fmt.Fprintf(stdout, "mqttlab: %v\n", err)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -85,13 +97,27 @@ func listen(addr, what, flagName string) (net.Listener, error) {
 	return nil, fmt.Errorf("cannot listen on %s for %s: %v (change it with %s)", addr, what, err, flagName)
 }
 
+// checkApp says when the binary was built without the wasm app (go build
+// instead of make build): the broker works, the page explains.
+func checkApp() error {
+	app, err := webapp.New(webapp.Options{})
+	if err != nil {
+		return err
+	}
+	return app.Check()
+}
+
 // newMux routes the lab's HTTP: MQTT over WebSocket at /mqtt, the web app
 // everywhere else.
-func newMux(b *broker.Broker, cfg *config) http.Handler {
+func newMux(b *broker.Broker, cfg *config) (http.Handler, error) {
+	app, err := webapp.New(webapp.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("web app: %w", err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/mqtt", &mqttOverWebSocket{broker: b, origins: cfg.origins})
-	mux.Handle("/", statusPage(b))
-	return mux
+	mux.Handle("/", app)
+	return mux, nil
 }
 
 // configureAuth loads the users and ACL files into the broker options.
