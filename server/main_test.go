@@ -15,13 +15,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/mqttlab/mqttlab/protocol"
-	"go.uber.org/goleak"
 )
-
-// TestMain fails the package if a test leaves a goroutine behind.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
 
 // lockedBuffer is an io.Writer the command writes to while a test reads.
 type lockedBuffer struct {

@@ -76,7 +76,7 @@ var browser struct {
 // started one, and removes its profile directory. Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if err := shutdown(); err != nil {
+	if err := Shutdown(); err != nil {
 		fmt.Fprintln(os.Stderr, "browsertest:", err)
 		if code == 0 {
 			os.Exit(1)
@@ -84,6 +84,11 @@ func Main(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// Shutdown stops the shared browser, if one was started. Main calls it; a
+// TestMain that must do more after the tests (a goroutine leak check)
+// calls it itself.
+func Shutdown() error { return shutdown() }
 
 // start launches the browser once; every later call returns the first
 // outcome.
