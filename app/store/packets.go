@@ -11,6 +11,11 @@ import (
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
+// Log is the packet log of the page: every client the page makes (the
+// lab's, the lessons', the broker view's observer) taps into it, and the
+// inspector shows it.
+var Log = NewPackets(5000)
+
 // Packet is one packet of one client, as its tap saw it.
 type Packet struct {
 	// Seq numbers packets in the order they were recorded, from 1.
