@@ -381,9 +381,7 @@ func (b *Broker) sessionsSnapshot() *sessionsEvent {
 		if s.expiry == neverExpires {
 			info.Expiry = -1
 		}
-		for f := range s.subs {
-			info.Subscriptions = append(info.Subscriptions, f)
-		}
+		info.Subscriptions = append(info.Subscriptions, s.subs.filters()...)
 		s.mu.Unlock()
 		if info.Queued > 0 || info.Inflight > 0 {
 			busy = append(busy, info)
