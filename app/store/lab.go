@@ -428,16 +428,20 @@ func settingsEqual(a, b Settings) bool {
 // SetView sets how the client's log shows payloads.
 func (l *Lab) SetView(name string, v PayloadView) error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	c := l.find(name)
 	if c == nil {
+		l.mu.Unlock()
 		return ErrNoClient
 	}
-	if c.view != v {
-		c.view = v
-		c.msgRev++ // the log redraws
-		l.changedLocked(c)
+	if c.view == v {
+		l.mu.Unlock()
+		return nil
 	}
+	c.view = v
+	c.msgRev++ // the log redraws
+	l.changedLocked(c)
+	l.mu.Unlock()
+	l.persist()
 	return nil
 }
 

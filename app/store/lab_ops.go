@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"time"
 
@@ -47,6 +48,18 @@ func (s Settings) connectPacket() (protocol.Connect, error) {
 	}
 	return p, nil
 }
+
+// DialError reports that the broker could not be reached: a bad URL, a
+// refused connection, a failed WebSocket handshake, a timeout.
+type DialError struct {
+	URL string
+	Err error
+}
+
+func (e *DialError) Error() string { return "lab: reaching " + e.URL + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *DialError) Unwrap() error { return e.Err }
 
 // URLOf returns the broker URL the client connects to with settings s.
 func (l *Lab) URLOf(s Settings) string {
@@ -130,9 +143,16 @@ func (l *Lab) newClient(c *labClient, gen uint64, s Settings, url string) (*clie
 	if err != nil {
 		return nil, err
 	}
-	dial, err := client.Dialer(url, nil)
+	dialer, err := client.Dialer(url, nil)
 	if err != nil {
-		return nil, err
+		return nil, &DialError{URL: url, Err: err}
+	}
+	dial := func(ctx context.Context) (net.Conn, error) {
+		nc, err := dialer(ctx)
+		if err != nil {
+			return nil, &DialError{URL: url, Err: err}
+		}
+		return nc, nil
 	}
 	l.mu.Lock()
 	name := c.name

@@ -170,8 +170,8 @@ func TestLabPersist(t *testing.T) {
 	if err := l.Select("A"); err != nil {
 		t.Fatal(err)
 	}
-	if saves != 3 {
-		t.Errorf("saved %d times, want 3 (add, add, select)", saves)
+	if saves != 4 {
+		t.Errorf("saved %d times, want 4 (add, add, view, select)", saves)
 	}
 	if strings.Contains(string(saved), "secret") {
 		t.Errorf("the password is saved: %s", saved)
