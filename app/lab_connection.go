@@ -75,7 +75,7 @@ func (c *labConnection) renderStatus(l i18n.Lang) goapp.UI {
 	}
 	text := statusText(l, c.Status)
 	if c.Status != store.Disconnected {
-		text = tf(l, "lab.status.to", "status", text, "url", url, "version", versionName(c.Settings.Version))
+		text = tf(l, "lab.status.to", "status", text, "url", url, "version", versionName(l, c.Settings.Version))
 	}
 	return goapp.P().
 		ID("lab-status").
@@ -150,7 +150,7 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 							goapp.P().Class("lab-hint").Text(tf(l, "lab.url.hint", "url", c.DefaultURL)),
 						),
 						selectField("lab-version", l.T("lab.version"), strconv.Itoa(int(f.Version)), []choice{
-							{"5", versionName(protocol.V5)}, {"4", versionName(protocol.V311)},
+							{"5", versionName(l, protocol.V5)}, {"4", versionName(l, protocol.V311)},
 						}, c.set(func(s string) { f.Version = protocol.Version(atoiOr(s, 5)) })),
 						textField(l, "lab-client-id", l.T("lab.client_id"), f.ClientID, c.errs["lab-client-id"], false, c.set(func(s string) { f.ClientID = s })),
 						textField(l, "lab-keepalive", l.T("lab.keepalive"), f.KeepAlive, c.errs["lab-keepalive"], true, c.set(func(s string) { f.KeepAlive = s })),
@@ -258,11 +258,11 @@ func lockable(fs goapp.HTMLFieldSet, locked bool) goapp.HTMLFieldSet {
 }
 
 // versionName is the usual name of a protocol version.
-func versionName(v protocol.Version) string {
+func versionName(l i18n.Lang, v protocol.Version) string {
 	if v == protocol.V311 {
-		return "MQTT 3.1.1"
+		return l.T("lab.version.311")
 	}
-	return "MQTT 5.0"
+	return l.T("lab.version.5")
 }
 
 // atoiOr reads a number from a select's value, or returns def.

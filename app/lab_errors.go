@@ -140,8 +140,9 @@ func describeCause(l i18n.Lang, err error) string {
 	case errors.Is(err, client.ErrPingTimeout):
 		return l.T("lab.err.ping_timeout")
 	}
-	if code := protocol.ReasonCodeOf(err); code.IsError() {
-		return tf(l, "lab.err.protocol", "code", reasonFull(l, code, 0)) + detail(l, err)
+	var pe *protocol.Error
+	if errors.As(err, &pe) && pe.Code.IsError() {
+		return tf(l, "lab.err.protocol", "code", reasonFull(l, pe.Code, 0)) + detail(l, err)
 	}
 	return l.T("lab.err.closed") + detail(l, err)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,14 +49,6 @@ func checkBrokerURL(u string) error {
 	}
 	if p.Hostname() == "" {
 		return errInput("lab.err.url_host")
-	}
-	return nil
-}
-
-// checkString reports a string MQTT cannot carry (U+0000, too long).
-func checkString(s string) error {
-	if err := protocol.ValidString(s); err != nil {
-		return err
 	}
 	return nil
 }
@@ -115,7 +108,7 @@ func (f connForm) settings() (store.Settings, fieldErrors) {
 	if err := checkBrokerURL(f.URL); err != nil {
 		errs["lab-url"] = err
 	}
-	if err := checkString(f.ClientID); err != nil {
+	if err := protocol.ValidString(f.ClientID); err != nil {
 		errs["lab-client-id"] = err
 	}
 	if n, err := parseUint(f.KeepAlive, 65535); err != nil {
@@ -130,7 +123,7 @@ func (f connForm) settings() (store.Settings, fieldErrors) {
 			s.SessionExpiry = uint32(n)
 		}
 	}
-	if err := checkString(f.Username); err != nil {
+	if err := protocol.ValidString(f.Username); err != nil {
 		errs["lab-username"] = err
 	}
 	if s.Version == protocol.V311 && f.Password != "" && f.Username == "" {
@@ -207,7 +200,7 @@ func (f pubForm) message(v protocol.Version) (*client.Message, fieldErrors) {
 	}
 	p := &m.Props
 	if f.ContentType != "" {
-		if err := checkString(f.ContentType); err != nil {
+		if err := protocol.ValidString(f.ContentType); err != nil {
 			errs["lab-pub-content-type"] = err
 		}
 		p.ContentType = protocol.Some(f.ContentType)
@@ -235,7 +228,7 @@ func (f pubForm) message(v protocol.Version) (*client.Message, fieldErrors) {
 		if u.Key == "" && u.Value == "" {
 			continue
 		}
-		if err := checkString(u.Key + u.Value); err != nil {
+		if err := errors.Join(protocol.ValidString(u.Key), protocol.ValidString(u.Value)); err != nil {
 			errs["lab-user-"+strconv.Itoa(i)] = err
 			continue
 		}

@@ -47,6 +47,8 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"lab.url":             {En: "Broker URL", Zh: "代理地址"},
 	"lab.url.hint":        {En: "ws:// or wss:// of any broker with MQTT over WebSocket; empty: this server's, {url}", Zh: "任何支持 MQTT over WebSocket 的代理的 ws:// 或 wss:// 地址；留空则使用本服务器的 {url}"},
 	"lab.version":         {En: "Protocol version", Zh: "协议版本"},
+	"lab.version.311":     {En: "MQTT 3.1.1", Zh: "MQTT 3.1.1"},
+	"lab.version.5":       {En: "MQTT 5.0", Zh: "MQTT 5.0"},
 	"lab.client_id":       {En: "Client identifier", Zh: "客户端标识符"},
 	"lab.keepalive":       {En: "Keep alive (seconds, 0: off)", Zh: "保活时间（秒，0 表示关闭）"},
 	"lab.session_expiry":  {En: "Session expiry (seconds)", Zh: "会话过期时间（秒）"},

@@ -237,6 +237,11 @@ func TestLabReceivesFromNativeClient(t *testing.T) {
 	lt.connect()
 	lt.subscribe("native/#", "2")
 
+	// The clients live in the page, not in the lab's view of them: they
+	// stay connected, and keep receiving, while the user is elsewhere.
+	lt.click(`.app-nav a[href="/inspector"]`)
+	lt.WaitFunc(`location.pathname === "/inspector" && !document.querySelector(".lab")`)
+
 	c := nativeClient(t, lab.WS)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -244,6 +249,8 @@ func TestLabReceivesFromNativeClient(t *testing.T) {
 	if err := c.Publish(ctx, m); err != nil {
 		t.Fatal(err)
 	}
+	lt.click(`.app-nav a[href="/lab"]`)
+	lt.WaitVisible(clientItem("S") + `[data-status="connected"]`)
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-topic", "native/go")
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-payload", "from Go")
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-qos", "QoS 2")
