@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,9 @@ import (
 type labTab struct {
 	*browsertest.Tab
 	t *testing.T
+	// expected are console errors the test provokes: the browser logs a
+	// WebSocket that fails to connect, whatever the page does about it.
+	expected []string
 }
 
 // openLab opens /lab of lab in a new tab and waits for the running app.
@@ -38,10 +42,16 @@ func openLab(t *testing.T, lab *labServer) *labTab {
 	return lt
 }
 
-// checkConsole fails the test on console errors and on requests that tried
-// to leave the machine.
+// checkConsole fails the test on console errors, except those it expects,
+// and on requests that tried to leave the machine.
 func (lt *labTab) checkConsole() {
-	if errs := lt.ConsoleErrors(); len(errs) > 0 {
+	var errs []string
+	for _, e := range lt.ConsoleErrors() {
+		if !slices.ContainsFunc(lt.expected, func(s string) bool { return strings.Contains(e, s) }) {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
 		lt.t.Errorf("console errors: %q", errs)
 	}
 	if esc := browsertest.Escaped(); len(esc) > 0 {
@@ -254,6 +264,17 @@ func TestLabReceivesFromNativeClient(t *testing.T) {
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-topic", "native/go")
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-payload", "from Go")
 	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-qos", "QoS 2")
+	if lt.count("#lab-log .lab-msg:first-child .lab-msg-retain") != 0 {
+		t.Error("a message delivered live is marked retained")
+	}
+
+	// A later subscriber gets the retained copy, marked so.
+	lt.add("late")
+	lt.connect()
+	lt.subscribe("native/#", "1")
+	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-payload", "from Go")
+	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-retain", "retained")
+	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-qos", "QoS 1")
 }
 
 // nativeClient connects a protocol/client over WebSocket to url.
@@ -360,6 +381,47 @@ func TestLabRefusals(t *testing.T) {
 	if n := lt.count("#lab-subs .lab-sub"); n != 1 {
 		t.Errorf("%d subscriptions listed, want lab/# only", n)
 	}
+	lt.click(`.lab-sub[data-filter="lab/#"] .lab-unsubscribe`)
+	lt.WaitText("#lab-sub-result", "Unsubscribed from lab/#: 0x00 Success")
+	lt.WaitFunc(`!document.querySelector("#lab-subs")`)
+}
+
+func TestLabConnectionErrors(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLab(t, lab)
+
+	// Nothing listens there.
+	nowhere := "ws://127.0.0.1:" + freePort(t) + "/mqtt"
+	lt.expected = append(lt.expected, "WebSocket connection to '"+nowhere+"' failed")
+	lt.add("nowhere")
+	lt.set("#lab-url", nowhere)
+	lt.click("#lab-connect")
+	lt.WaitText("#lab-conn-error", "Could not reach a broker at "+nowhere)
+	lt.WaitVisible(`#lab-status[data-status="disconnected"]`)
+
+	// Another connection with the same client identifier takes the
+	// session over: the broker disconnects the page's client.
+	lt.add("P")
+	lt.set("#lab-client-id", "taken-over")
+	lt.connect()
+	dial, err := client.Dialer(lab.WS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := client.New(client.Config{Dial: dial, Connect: protocol.Connect{ClientID: "taken-over", CleanStart: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := other.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lt.WaitText("#lab-conn-error", "Connection lost: The broker sent DISCONNECT: 0x8e Session taken over — Another connection with the same client identifier took this session over.")
+	lt.WaitVisible(`#lab-status[data-status="disconnected"]`)
+	lt.WaitVisible(clientItem("P") + `[data-status="disconnected"]`)
 }
 
 // writeFile writes a file of the test and returns its path.

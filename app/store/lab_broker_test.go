@@ -235,11 +235,22 @@ func TestLabRefusals(t *testing.T) {
 		t.Errorf("a refused subscription is recorded: %+v", subs)
 	}
 
+	// A session taken over: the broker disconnects the first client.
+	same := func(s *Settings) { s.ClientID = "same" }
+	addConnected(t, l, "T1", same)
+	addConnected(t, l, "T2", same)
+	waitFor(t, "T1 to be disconnected", func() bool { return mustClient(t, l, "T1").Status == Disconnected })
+	var lost *client.ConnectionLostError
+	if err := mustClient(t, l, "T1").Err; !errors.As(err, &lost) || protocol.ReasonCodeOf(err) != protocol.SessionTakenOver {
+		t.Errorf("T1's error after a takeover: %v, want a lost connection with 0x8E", err)
+	}
+
 	if err := l.AddWith("X", Settings{Version: protocol.V5, URL: "ws://127.0.0.1:1/mqtt"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Connect(ctx, "X"); err == nil {
-		t.Error("connecting to a closed port succeeded")
+	var dial *DialError
+	if err := l.Connect(ctx, "X"); !errors.As(err, &dial) || dial.URL != "ws://127.0.0.1:1/mqtt" {
+		t.Errorf("connecting to a closed port: %v, want a DialError", err)
 	}
 	if v := mustClient(t, l, "X"); v.Status != Disconnected || v.Err == nil {
 		t.Errorf("after a failed dial: status %v, err %v", v.Status, v.Err)

@@ -179,9 +179,14 @@ func (l *Lab) event(c *labClient, gen uint64, e client.Event) {
 			l.changedLocked(c)
 		}
 	case client.EventDown:
-		err := e.Err
-		if errors.Is(err, client.ErrDisconnected) {
-			err = nil
+		var err error
+		var lost *client.ConnectionLostError
+		switch {
+		case errors.Is(e.Err, client.ErrDisconnected):
+		case errors.As(e.Err, &lost):
+			err = e.Err
+		default:
+			err = &client.ConnectionLostError{Cause: e.Err}
 		}
 		l.ended(c, gen, err)
 	}
