@@ -235,14 +235,8 @@ func (l *Lab) find(name string) *labClient {
 	return nil
 }
 
-// CheckName reports whether name may name a new client (or a client
+// checkNameLocked reports whether name may name a new client (or a client
 // renamed from old).
-func (l *Lab) CheckName(name, old string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.checkNameLocked(name, old)
-}
-
 func (l *Lab) checkNameLocked(name, old string) error {
 	switch {
 	case strings.TrimSpace(name) == "":

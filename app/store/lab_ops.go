@@ -61,14 +61,6 @@ func (e *DialError) Error() string { return "lab: reaching " + e.URL + ": " + e.
 // Unwrap returns the cause.
 func (e *DialError) Unwrap() error { return e.Err }
 
-// URLOf returns the broker URL the client connects to with settings s.
-func (l *Lab) URLOf(s Settings) string {
-	if s.URL != "" {
-		return s.URL
-	}
-	return l.DefaultURL()
-}
-
 // Connect connects the client named name with its settings and waits for
 // the broker's CONNACK (or ctx, or ConnectTimeout). A refusal is a
 // *client.ReasonError. The client's subscriptions are kept when the broker
