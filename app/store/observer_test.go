@@ -17,7 +17,7 @@ import (
 func TestObserverURL(t *testing.T) {
 	t.Parallel()
 	for page, want := range map[string]string{
-		"http://127.0.0.1:8080/broker":      "ws://127.0.0.1:8080/mqtt",
+		"http://127.0.0.1:8080/broker":       "ws://127.0.0.1:8080/mqtt",
 		"https://lab.example:443/topics?x=1": "wss://lab.example:443/mqtt",
 		"http://[::1]:9000/":                 "ws://[::1]:9000/mqtt",
 	} {
