@@ -172,6 +172,10 @@ func (o *Observer) Filters() []string {
 	return append([]string(nil), o.filters...)
 }
 
+// Dropped is the number of QoS 0 messages the observer dropped because
+// its store could not take them as fast as they came.
+func (o *Observer) Dropped() uint64 { return o.c.Stats().Dropped }
+
 // Subscribe adds a filter at QoS 0, with the RETAIN flag kept as
 // published so that a page can tell retained messages from live ones.
 func (o *Observer) Subscribe(ctx context.Context, filter string) error {
