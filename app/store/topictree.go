@@ -57,17 +57,22 @@ func (t *TopicTree) Version() uint64 {
 // marks the topic, an empty retained one (which deletes the broker's)
 // clears the mark.
 func (t *TopicTree) Add(topic string, payload []byte, retain bool, at time.Time) {
-	levels := strings.Split(topic, "/")
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.version++
 	t.messages++
-	missing := 0
-	n := &t.root
-	for i, l := range levels {
+	// First find how many levels are new, so that a topic the tree has no
+	// room for leaves no half-made branch.
+	n, rest, missing := &t.root, topic, 0
+	for more := true; more; {
+		var l string
+		l, rest, more = strings.Cut(rest, "/")
 		c := n.children[l]
 		if c == nil {
-			missing = len(levels) - i
+			missing = 1 + strings.Count(rest, "/")
+			if more {
+				missing++
+			}
 			break
 		}
 		n = c
@@ -76,8 +81,10 @@ func (t *TopicTree) Add(topic string, payload []byte, retain bool, at time.Time)
 		t.capped++
 		return
 	}
-	n = &t.root
-	for _, l := range levels {
+	n, rest = &t.root, topic
+	for more := true; more; {
+		var l string
+		l, rest, more = strings.Cut(rest, "/")
 		c := n.children[l]
 		if c == nil {
 			if n.children == nil {
