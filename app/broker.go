@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/mqttlab/mqttlab/app/i18n"
@@ -21,7 +19,6 @@ type brokerPage struct {
 	err    error // the observer could not start
 	view   store.BrokerView
 	status store.ObserverStatus
-	now    time.Time
 }
 
 // OnMount follows the language and, in the browser, starts the observer
@@ -50,7 +47,7 @@ func (p *brokerPage) OnMount(ctx goapp.Context) {
 	p.status = obs.Status()
 	state.SetSelf(p.status.ClientID)
 	observerLoop(ctx, obs, state.Version, nil, func(ctx goapp.Context, st store.ObserverStatus) {
-		p.view, p.status, p.now = state.View(), st, time.Now()
+		p.view, p.status = state.View(), st
 	})
 }
 
@@ -73,9 +70,9 @@ func (p *brokerPage) Render() goapp.UI {
 		),
 		&brokerStats{Lang: l, Sys: v.Sys, Totals: v.Totals},
 		&brokerRates{Lang: l, Rates: v.Rates},
-		&brokerClients{Lang: l, Clients: v.Clients, More: v.ClientsMore, Now: p.now},
+		&brokerClients{Lang: l, Clients: v.Clients, More: v.ClientsMore},
 		&brokerRetained{Lang: l, Retained: v.Retained, More: v.RetainedMore},
-		&brokerEvents{Lang: l, Events: v.Events, Now: p.now},
+		&brokerEvents{Lang: l, Events: v.Events},
 	}}
 }
 

@@ -138,14 +138,14 @@ func (r *brokerRates) Render() goapp.UI {
 	)
 }
 
-// brokerClients is the table of clients and sessions.
+// brokerClients is the table of clients and sessions. Each row is a
+// component of its own, redrawn only when its client changed.
 type brokerClients struct {
 	goapp.Compo
 
 	Lang    i18n.Lang
 	Clients []store.ClientInfo
 	More    bool
-	Now     time.Time
 }
 
 // Render draws the table.
@@ -169,7 +169,7 @@ func (c *brokerClients) Render() goapp.UI {
 					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.dropped")),
 				)),
 				goapp.TBody().Body(
-					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return c.renderRow(&c.Clients[i]) }),
+					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} }),
 				),
 			),
 		)
@@ -186,15 +186,24 @@ func (c *brokerClients) Render() goapp.UI {
 	)
 }
 
-func (c *brokerClients) renderRow(ci *store.ClientInfo) goapp.UI {
-	l := c.Lang
+// brokerClientRow is one client of the table.
+type brokerClientRow struct {
+	goapp.Compo
+
+	Lang   i18n.Lang
+	Client store.ClientInfo
+}
+
+// Render draws the row.
+func (c *brokerClientRow) Render() goapp.UI {
+	l, ci := c.Lang, &c.Client
 	state, stateText := "offline", l.T("broker.state.offline")
 	if ci.Online {
 		state, stateText = "online", l.T("broker.state.online")
 	}
 	var since goapp.UI
-	if !ci.Since.IsZero() && !c.Now.IsZero() {
-		since = goapp.Span().Class("since").Text(obsFillText(l.T("broker.since"), obsDuration(l, c.Now.Sub(ci.Since))))
+	if !ci.Since.IsZero() {
+		since = goapp.Span().Class("since").Text(obsFillText(l.T("broker.since"), obsClock(ci.Since)))
 	}
 	var self, user goapp.UI
 	if ci.Self {
@@ -285,14 +294,7 @@ func (r *brokerRetained) Render() goapp.UI {
 					goapp.Th().Scope("col").Text(l.T("broker.col.payload")),
 				)),
 				goapp.TBody().Body(
-					goapp.Range(r.Retained).Slice(func(i int) goapp.UI {
-						m := &r.Retained[i]
-						return goapp.Tr().DataSet("topic", m.Topic).Body(
-							goapp.Th().Scope("row").Body(goapp.Code().Text(m.Topic)),
-							goapp.Td().Class("num").Text(obsBytes(uint64(m.Size))),
-							goapp.Td().Body(payloadPreview(l, m.Preview, m.Binary, m.Cut)),
-						)
-					}),
+					goapp.Range(r.Retained).Slice(func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} }),
 				),
 			),
 		)
@@ -306,6 +308,24 @@ func (r *brokerRetained) Render() goapp.UI {
 		goapp.P().Class("caption").Text(l.T("broker.retained.caption")),
 		body,
 		more,
+	)
+}
+
+// brokerRetainedRow is one retained message of the table.
+type brokerRetainedRow struct {
+	goapp.Compo
+
+	Lang i18n.Lang
+	Msg  store.RetainedInfo
+}
+
+// Render draws the row.
+func (r *brokerRetainedRow) Render() goapp.UI {
+	m := &r.Msg
+	return goapp.Tr().DataSet("topic", m.Topic).Body(
+		goapp.Th().Scope("row").Body(goapp.Code().Text(m.Topic)),
+		goapp.Td().Class("num").Text(obsBytes(uint64(m.Size))),
+		goapp.Td().Body(payloadPreview(r.Lang, m.Preview, m.Binary, m.Cut)),
 	)
 }
 
@@ -328,7 +348,6 @@ type brokerEvents struct {
 
 	Lang   i18n.Lang
 	Events []store.BrokerEvent
-	Now    time.Time
 }
 
 // Render draws the list.
@@ -345,12 +364,8 @@ func (e *brokerEvents) Render() goapp.UI {
 				if ev.Detail != "" {
 					detail = goapp.Span().Class("event-detail").Text(ev.Detail)
 				}
-				ago := ""
-				if !e.Now.IsZero() {
-					ago = obsFillText(l.T("broker.events.ago"), obsDuration(l, e.Now.Sub(ev.At)))
-				}
 				return goapp.Li().DataSet("kind", ev.Kind).Body(
-					goapp.Span().Class("event-time").Text(ago),
+					goapp.Time().Class("event-time").DateTime(ev.At.UTC().Format(time.RFC3339)).Text(obsClock(ev.At)),
 					goapp.Span().Class("badge", "badge-event").Text(brokerEventLabel(l, ev.Kind)),
 					goapp.Code().Text(ev.Client),
 					detail,

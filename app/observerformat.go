@@ -88,3 +88,8 @@ func obsFill(msg string, n uint64) string {
 func obsFillText(msg, s string) string {
 	return strings.ReplaceAll(msg, "{s}", s)
 }
+
+// obsClock writes the time of day of t in the browser's time zone.
+func obsClock(t time.Time) string {
+	return t.Local().Format("15:04:05")
+}

@@ -14,27 +14,39 @@ import (
 // follows a few times a second.
 const redrawEvery = 200 * time.Millisecond
 
+// redrawShare bounds the time a page spends redrawing: after a redraw that
+// took d, the next waits at least redrawShare·d, so that typing, clicks
+// and the observer's own messages always get most of the (single) thread
+// of the page, however big the page is.
+const redrawShare = 4
+
 // observerLoop runs until the component of ctx is dismounted: every
 // redrawEvery it asks changed for a token of the store's state (its
 // version) and, when the token or the observer's status differ from the
-// last ones, dispatches redraw on the UI goroutine. tick, if not nil, runs
-// about once a second on the loop's goroutine (rates).
+// last ones, dispatches redraw on the UI goroutine and waits for the
+// page to be updated. tick, if not nil, runs about once a second on the
+// loop's goroutine (rates).
 func observerLoop(ctx goapp.Context, obs *store.Observer, changed func() uint64, tick func(time.Time), redraw func(goapp.Context, store.ObserverStatus)) {
 	ctx.Async(func() {
 		t := time.NewTicker(redrawEvery)
 		defer t.Stop()
 		var lastVersion uint64
 		var lastState store.ObserverState = -1
-		lastErr, nextTick := "", time.Time{}
+		var lastErr string
+		var nextTick, nextRedraw time.Time
 		for {
+			var now time.Time
 			select {
 			case <-ctx.Done():
 				return
-			case now := <-t.C:
-				if tick != nil && !now.Before(nextTick) {
-					nextTick = now.Add(time.Second)
-					tick(now)
-				}
+			case now = <-t.C:
+			}
+			if tick != nil && !now.Before(nextTick) {
+				nextTick = now.Add(time.Second)
+				tick(now)
+			}
+			if now.Before(nextRedraw) {
+				continue
 			}
 			st := obs.Status()
 			errText := ""
@@ -46,7 +58,20 @@ func observerLoop(ctx goapp.Context, obs *store.Observer, changed func() uint64,
 				continue
 			}
 			lastVersion, lastState, lastErr = v, st.State, errText
-			ctx.Dispatch(func(ctx goapp.Context) { redraw(ctx, st) })
+			start := time.Now()
+			done := make(chan struct{})
+			ctx.Dispatch(func(ctx goapp.Context) {
+				redraw(ctx, st)
+				// Deferred functions run once the frame's updates are
+				// made: done says the page is drawn.
+				ctx.Defer(func(goapp.Context) { close(done) })
+			})
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+			}
+			nextRedraw = start.Add(redrawShare * time.Since(start))
 		}
 	})
 }

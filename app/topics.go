@@ -51,6 +51,11 @@ func (p *topicsPage) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &p.lang)
 	p.collapsed = map[string]bool{}
 	p.tree = store.NewTopicTree(topicTreeNodes)
+	ctx.Handle(topicToggle, func(ctx goapp.Context, a goapp.Action) {
+		if path, ok := a.Value.(string); ok {
+			ctx.Dispatch(func(goapp.Context) { p.onToggle(path) })
+		}
+	})
 	if !goapp.IsClient {
 		return
 	}

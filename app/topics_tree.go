@@ -111,20 +111,7 @@ func (p *topicsPage) renderTree() goapp.UI {
 	if len(v.Rows) == 0 {
 		body = goapp.P().Class("empty").Text(l.T("topics.none"))
 	} else {
-		body = goapp.Div().Class("table-scroll").Body(
-			goapp.Table().ID("topic-tree").Class("data-table", "topic-tree").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Scope("col").Text(l.T("topics.col.topic")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.messages")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.rate")),
-					goapp.Th().Scope("col").Text(l.T("topics.col.payload")),
-					goapp.Th().Scope("col").Text(l.T("topics.col.retained")),
-				)),
-				goapp.TBody().Body(
-					goapp.Range(v.Rows).Slice(func(i int) goapp.UI { return p.renderRow(v.Rows[i]) }),
-				),
-			),
-		)
+		body = &topicTreeTable{Lang: l, Rows: v.Rows}
 	}
 	return goapp.Section().ID("topics-tree").Class("observer-section").Aria("labelledby", "topics-tree-h").Body(
 		goapp.H2().ID("topics-tree-h").Text(l.T("topics.tree")),
@@ -145,8 +132,50 @@ func (p *topicsPage) renderTree() goapp.UI {
 	)
 }
 
-func (p *topicsPage) renderRow(r store.TopicRow) goapp.UI {
-	l := p.lang
+// topicToggle is the action a row sends when its branch is collapsed or
+// expanded; its value is the row's path.
+const topicToggle = "topics.toggle"
+
+// topicTreeTable is the tree as a table. It and each of its rows are
+// components of their own: go-app redraws one only when its data changed,
+// so a busy topic redraws its row, not the whole tree.
+type topicTreeTable struct {
+	goapp.Compo
+
+	Lang i18n.Lang
+	Rows []store.TopicRow
+}
+
+// Render draws the table.
+func (t *topicTreeTable) Render() goapp.UI {
+	l := t.Lang
+	return goapp.Div().Class("table-scroll").Body(
+		goapp.Table().ID("topic-tree").Class("data-table", "topic-tree").Body(
+			goapp.THead().Body(goapp.Tr().Body(
+				goapp.Th().Scope("col").Text(l.T("topics.col.topic")),
+				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.messages")),
+				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.rate")),
+				goapp.Th().Scope("col").Text(l.T("topics.col.payload")),
+				goapp.Th().Scope("col").Text(l.T("topics.col.retained")),
+			)),
+			goapp.TBody().Body(
+				goapp.Range(t.Rows).Slice(func(i int) goapp.UI { return &topicTreeRow{Lang: l, Row: t.Rows[i]} }),
+			),
+		),
+	)
+}
+
+// topicTreeRow is one level of the tree.
+type topicTreeRow struct {
+	goapp.Compo
+
+	Lang i18n.Lang
+	Row  store.TopicRow
+}
+
+// Render draws the row.
+func (t *topicTreeRow) Render() goapp.UI {
+	l, r := t.Lang, t.Row
 	var classes []string
 	if r.Match {
 		classes = append(classes, "match")
@@ -170,7 +199,7 @@ func (p *topicsPage) renderRow(r store.TopicRow) goapp.UI {
 		toggle = goapp.Button().Type("button").Class("tree-toggle").
 			Aria("expanded", !r.Collapsed).Aria("label", label+" "+r.Path).Title(label).
 			Text(map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).
-			OnClick(func(ctx goapp.Context, e goapp.Event) { p.onToggle(path) })
+			OnClick(func(ctx goapp.Context, e goapp.Event) { ctx.NewActionWithValue(topicToggle, path) })
 	} else {
 		toggle = goapp.Span().Class("tree-leaf").Aria("hidden", true)
 	}

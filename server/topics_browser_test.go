@@ -61,6 +61,14 @@ func TestTopicsPage(t *testing.T) {
 		t.Errorf("home/+/temp highlights %q", got)
 	}
 
+	// Collapsing a branch hides its rows and marks that matches are inside.
+	tab.Click(`#topic-tree tr[data-topic="home"] .tree-toggle`)
+	tab.WaitFunc(`!document.querySelector('#topic-tree tr[data-topic="home/hall/temp"]')`)
+	tab.WaitVisible(`#topic-tree tr[data-topic="home"].match-inside`)
+	tab.WaitText("#filter-matches", "2 topics")
+	tab.Click(`#topic-tree tr[data-topic="home"] .tree-toggle`)
+	tab.WaitVisible(`#topic-tree tr[data-topic="home/hall/temp"].match`)
+
 	setFilter(t, tab, "home/kitchen/#")
 	tab.WaitText("#filter-matches", "1 topic ")
 	if got := highlighted(t, tab); fmt.Sprint(got) != "[home/kitchen/temp]" {
