@@ -78,13 +78,13 @@ func (s *brokerStats) Render() goapp.UI {
 	return goapp.Section().ID("broker-stats").Class("observer-section").Aria("labelledby", "broker-stats-h").Body(
 		goapp.H2().ID("broker-stats-h").Text(l.T("broker.stats")),
 		goapp.P().Class("caption").Text(l.T("broker.stats.caption")),
-		goapp.Dl().Class("stat-grid").Body(
+		goapp.Div().Class("stat-grid").Body(
 			goapp.Range(stats).Slice(func(i int) goapp.UI {
 				st := stats[i]
 				return goapp.Div().ID("stat-"+st.id).Class("stat").Body(
-					goapp.Dt().Class("stat-label").Text(st.label),
-					goapp.Dd().Class("stat-value").Text(st.value),
-					goapp.Dd().Class("stat-caption").Text(st.caption),
+					goapp.Div().Class("stat-label").Text(st.label),
+					goapp.Div().Class("stat-value").Text(st.value),
+					goapp.Div().Class("stat-caption").Text(st.caption),
 				)
 			}),
 		),
@@ -357,7 +357,7 @@ func (e *brokerEvents) Render() goapp.UI {
 	if len(e.Events) == 0 {
 		body = goapp.P().Class("empty").Text(l.T("broker.events.none"))
 	} else {
-		body = goapp.Ol().Class("event-list").Body(
+		body = goapp.Ul().Class("event-list").Body(
 			goapp.Range(e.Events).Slice(func(i int) goapp.UI {
 				ev := e.Events[i]
 				var detail goapp.UI
@@ -365,7 +365,7 @@ func (e *brokerEvents) Render() goapp.UI {
 					detail = goapp.Span().Class("event-detail").Text(ev.Detail)
 				}
 				return goapp.Li().DataSet("kind", ev.Kind).Body(
-					goapp.Time().Class("event-time").DateTime(ev.At.UTC().Format(time.RFC3339)).Text(obsClock(ev.At)),
+					goapp.Span().Class("event-time").Text(obsClock(ev.At)),
 					goapp.Span().Class("badge", "badge-event").Text(brokerEventLabel(l, ev.Kind)),
 					goapp.Code().Text(ev.Client),
 					detail,

@@ -27,7 +27,7 @@ func (p *topicsPage) renderPlayground() goapp.UI {
 			ruleUI = goapp.Span().Class("rule").Text("[" + rule + "]")
 		}
 		result = goapp.P().ID("filter-error").Class("filter-result", "error").Attr("role", "alert").Body(
-			goapp.Strong().Text(l.T("topics.filter.invalid")+" "),
+			goapp.Span().Class("error-title").Text(l.T("topics.filter.invalid")+" "),
 			goapp.Text(filterProblem(l, p.filter)+" "),
 			ruleUI,
 		)
