@@ -10,7 +10,7 @@ import (
 // hold several packets).
 //
 // A Reader keeps its memory small while the connection is idle: with no
-// bytes pending it reads into a 256-byte array of its own, and only takes a
+// bytes pending it reads into a 128-byte array of its own, and only takes a
 // larger buffer (from a shared pool, or sized for one large packet) while a
 // packet or a burst of packets is in flight. Thousands of idle connections
 // therefore cost a few hundred bytes each, not a buffer each. A packet
@@ -30,7 +30,7 @@ type Reader struct {
 	r, w   int    // unread bytes are buf[r:w]
 	busy   bool   // the last read filled the buffer: more is likely waiting
 	pooled bool   // buf came from chunkPool
-	small  [256]byte
+	small  [128]byte
 }
 
 const chunkSize = 4096

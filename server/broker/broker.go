@@ -133,7 +133,9 @@ func (b *Broker) Listen(l net.Listener) error {
 			}
 			return err
 		}
-		go b.Serve(nc)
+		if c := b.newConn(nc); c != nil {
+			go c.serve()
+		}
 	}
 }
 

@@ -88,14 +88,14 @@ func (b *Broker) endSession(s *session, why string) {
 		s.endTimer.Stop()
 		s.endTimer = nil
 	}
-	subs := s.subs
-	s.subs = nil
+	filters := s.subs.filters()
+	s.subs = subSet{}
 	lost := len(s.queue) + len(s.inflight)
 	b.stats.inflight.Add(int64(-len(s.inflight)))
 	s.queue, s.inflight, s.inQoS2 = nil, nil, nil
 	s.mu.Unlock()
 
-	for filter := range subs {
+	for _, filter := range filters {
 		b.tree.remove(s, filter)
 	}
 	s.nsubs.Store(0)

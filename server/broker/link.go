@@ -42,7 +42,6 @@ func (b *Broker) Attach(e Endpoint) (*Link, error) {
 	}
 	l := &Link{sink: e}
 	c := &conn{b: b, link: l, remote: "in-process", problemInfo: true}
-	c.flushed = sync.NewCond(&c.wmu)
 	l.c = c
 	return l, nil
 }

@@ -122,7 +122,7 @@ func (e *mosqEnv) waitSubscribed(t *testing.T, id, filter string) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.subs[filter] != nil
+		return s.subs.get(filter) != nil
 	})
 }
 

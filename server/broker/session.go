@@ -26,7 +26,7 @@ type session struct {
 	version   protocol.Version
 	username  string
 	expiry    uint32 // seconds after disconnect; math.MaxUint32 never expires
-	subs      map[string]*subscription
+	subs      subSet
 	inflight  []*outgoing // sent, not yet acknowledged, oldest first
 	queue     []*outgoing // waiting for the client or for room in the window
 	nextID    uint16

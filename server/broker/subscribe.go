@@ -46,11 +46,7 @@ func (c *conn) handleSubscribe(h protocol.FixedHeader, body []byte) error {
 		if shared {
 			sub.group = group
 		}
-		if s.subs == nil {
-			s.subs = make(map[string]*subscription)
-		}
-		_, existed := s.subs[req.Filter]
-		s.subs[req.Filter] = sub
+		existed := s.subs.set(sub)
 		if !b.tree.add(sub) {
 			s.nsubs.Add(1)
 		}
@@ -117,8 +113,7 @@ func (c *conn) handleUnsubscribe(h protocol.FixedHeader, body []byte) error {
 	}
 	for i, f := range p.Filters {
 		s.mu.Lock()
-		_, had := s.subs[f]
-		delete(s.subs, f)
+		had := s.subs.remove(f)
 		s.mu.Unlock()
 		if had && b.tree.remove(s, f) {
 			s.nsubs.Add(-1)

@@ -403,9 +403,7 @@ func (b *Broker) sessionsSnapshot() *sessionsEvent {
 		if w := s.will; w != nil {
 			info.Will = &willInfo{Topic: w.msg.topic, QoS: int(w.msg.qos)}
 		}
-		for f := range s.subs {
-			info.Subscriptions = append(info.Subscriptions, f)
-		}
+		info.Subscriptions = append(info.Subscriptions, s.subs.filters()...)
 		s.mu.Unlock()
 		if info.Queued > 0 || info.Inflight > 0 {
 			busy = append(busy, info)

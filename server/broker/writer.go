@@ -145,11 +145,13 @@ func (c *conn) flush() {
 				outPool.Put(&b)
 				c.out = nil
 			}
+			if c.flushed != nil {
+				c.flushed.Broadcast()
+			}
 			c.wmu.Unlock()
 			if spare != nil {
 				outPool.Put(&spare)
 			}
-			c.flushed.Broadcast()
 			return
 		}
 		buf := c.out
@@ -181,6 +183,9 @@ func (c *conn) flush() {
 func (c *conn) drainAndCloseWrite(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	c.wmu.Lock()
+	if c.flushing && c.flushed == nil {
+		c.flushed = sync.NewCond(&c.wmu) // made only when someone waits
+	}
 	for c.flushing && time.Now().Before(deadline) {
 		waitTimeout(c.flushed, &c.wmu, time.Until(deadline))
 	}
