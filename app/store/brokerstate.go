@@ -66,7 +66,7 @@ type ClientInfo struct {
 	Clean    bool
 	// KeepAlive is in seconds, 0 for none.
 	KeepAlive int
-	Will      *Will
+	Will      *PendingWill
 	// Since is when the client came online, or went offline.
 	Since time.Time
 	// Subscriptions maps filters to their QoS (-1 when only the session
@@ -81,8 +81,8 @@ type ClientInfo struct {
 	Self bool
 }
 
-// Will is a will message waiting for its client's disconnection.
-type Will struct {
+// PendingWill is a will message waiting for its client's disconnection.
+type PendingWill struct {
 	Topic string
 	QoS   int
 }
@@ -180,20 +180,20 @@ func (s *BrokerState) Apply(topic string, payload []byte) error {
 func millis(ms int64) time.Time { return time.UnixMilli(ms) }
 
 type clientEventJSON struct {
-	TS             int64  `json:"ts"`
-	Event          string `json:"event"`
-	Client         string `json:"client"`
-	Username       string `json:"username"`
-	Version        string `json:"version"`
-	Remote         string `json:"remote"`
-	Clean          bool   `json:"clean"`
-	KeepAlive      int    `json:"keepalive"`
-	SessionPresent bool   `json:"sessionPresent"`
-	Will           *Will  `json:"will"`
-	Code           string `json:"code"`
-	Reason         string `json:"reason"`
-	WillFired      bool   `json:"willFired"`
-	Lost           int    `json:"lost"`
+	TS             int64        `json:"ts"`
+	Event          string       `json:"event"`
+	Client         string       `json:"client"`
+	Username       string       `json:"username"`
+	Version        string       `json:"version"`
+	Remote         string       `json:"remote"`
+	Clean          bool         `json:"clean"`
+	KeepAlive      int          `json:"keepalive"`
+	SessionPresent bool         `json:"sessionPresent"`
+	Will           *PendingWill `json:"will"`
+	Code           string       `json:"code"`
+	Reason         string       `json:"reason"`
+	WillFired      bool         `json:"willFired"`
+	Lost           int          `json:"lost"`
 }
 
 func (s *BrokerState) applyClient(payload []byte) error {
@@ -375,20 +375,20 @@ func (s *BrokerState) putRetained(at time.Time, it retainedItemJSON) {
 }
 
 type sessionJSON struct {
-	Client        string   `json:"client"`
-	Online        bool     `json:"online"`
-	Version       string   `json:"version"`
-	Queued        int      `json:"queued"`
-	Inflight      int      `json:"inflight"`
-	Dropped       uint64   `json:"dropped"`
-	Subscriptions []string `json:"subscriptions"`
-	Expiry        int64    `json:"expiry"`
-	Since         int64    `json:"since"`
-	Username      string   `json:"username"`
-	Remote        string   `json:"remote"`
-	Clean         bool     `json:"clean"`
-	KeepAlive     int      `json:"keepalive"`
-	Will          *Will    `json:"will"`
+	Client        string       `json:"client"`
+	Online        bool         `json:"online"`
+	Version       string       `json:"version"`
+	Queued        int          `json:"queued"`
+	Inflight      int          `json:"inflight"`
+	Dropped       uint64       `json:"dropped"`
+	Subscriptions []string     `json:"subscriptions"`
+	Expiry        int64        `json:"expiry"`
+	Since         int64        `json:"since"`
+	Username      string       `json:"username"`
+	Remote        string       `json:"remote"`
+	Clean         bool         `json:"clean"`
+	KeepAlive     int          `json:"keepalive"`
+	Will          *PendingWill `json:"will"`
 }
 
 type sessionsJSON struct {

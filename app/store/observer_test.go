@@ -31,31 +31,6 @@ func TestObserverURL(t *testing.T) {
 	}
 }
 
-// startBroker serves a broker on 127.0.0.1 for the test and returns its
-// tcp:// URL.
-func startBroker(t *testing.T) string {
-	t.Helper()
-	b, err := broker.New(broker.Options{SysInterval: 100 * time.Millisecond, Version: "mqttlab test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); b.Listen(l) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("broker shutdown: %v", err)
-		}
-		<-done
-	})
-	return "tcp://" + l.Addr().String()
-}
-
 // connectClient connects a native client for the test.
 func connectClient(t *testing.T, url string, cp protocol.Connect) *client.Client {
 	t.Helper()
@@ -76,24 +51,13 @@ func connectClient(t *testing.T, url string, cp protocol.Connect) *client.Client
 	return c
 }
 
-// waitFor polls cond until it holds, or fails the test after 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
 // TestObserverSeesTheBroker runs the broker page's store against a real
 // broker: what existed before the observer connected and what happens
 // after both show, and its packet log holds its connection, not the
 // messages it watches.
 func TestObserverSeesTheBroker(t *testing.T) {
 	t.Parallel()
-	url := startBroker(t)
+	url := startObservedBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -196,4 +160,12 @@ func TestObserverRetries(t *testing.T) {
 	if _, err := StartObserver(ObserverConfig{Name: "t", URL: "ftp://x"}); err == nil {
 		t.Error("an ftp:// URL was accepted")
 	}
+}
+
+// startObservedBroker starts a broker with a fast $SYS interval for the
+// observer tests; it returns its tcp:// URL.
+func startObservedBroker(t *testing.T) string {
+	t.Helper()
+	_, url := startBroker(t, broker.Options{SysInterval: 100 * time.Millisecond, Version: "mqttlab test"})
+	return url
 }
