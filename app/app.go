@@ -37,7 +37,7 @@ var sections = []section{
 	{Path: "/fleet", Nav: "nav.fleet", Title: "fleet.title", Summary: "fleet.summary"},
 	{Path: "/topics", Nav: "nav.topics", Title: "topics.title", Summary: "topics.summary", Page: func() goapp.Composer { return &topicsPage{} }},
 	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary"},
-	{Path: "/lessons", Nav: "nav.lessons", Title: "lessons.title", Summary: "lessons.summary"},
+	{Path: "/lessons", Nav: "nav.lessons", Title: "lessons.title", Summary: "lessons.summary", Page: func() goapp.Composer { return &lessonsPage{} }},
 }
 
 // lessonsPattern matches /lessons and every lesson below it.
