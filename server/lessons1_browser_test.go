@@ -1,0 +1,92 @@
+//go:build !js
+
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/internal/browsertest"
+)
+
+// Lessons 1 to 6 in a real browser: each experiment done with clicks and
+// typing, against the lab's broker, until the self-check turns green.
+
+// openLesson opens /lessons/{slug} in a new tab and waits for its running
+// experiment.
+func openLesson(t *testing.T, lab *labServer, slug string) *labTab {
+	t.Helper()
+	tab := browsertest.NewTab(t)
+	tab.Navigate(lab.URL + "/lessons/" + slug)
+	tab.WaitApp(appReady + " .lesson-lab")
+	lt := &labTab{Tab: tab, t: t}
+	t.Cleanup(lt.checkConsole)
+	return lt
+}
+
+// selfCheck is the selector of the self-check once it says done (true) or
+// not (false).
+func selfCheck(done bool) string {
+	if done {
+		return `#self-check[data-done="true"]`
+	}
+	return `#self-check[data-done="false"]`
+}
+
+// subscribed waits until the party with id shows filter among its
+// subscriptions (its SUBACK came).
+func (lt *labTab) subscribed(id, filter string) {
+	lt.t.Helper()
+	lt.WaitText("#"+id+" .lesson-party-subs", filter)
+}
+
+func TestLessonWhatIsMQTT(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "what-is-mqtt")
+	lt.WaitVisible(selfCheck(false))
+	lt.subscribed("intro-device", "/fan/set")
+	lt.subscribed("intro-cloud", "greenhouse/+/fan")
+
+	lt.set("#intro-reading", "23.4")
+	lt.click("#intro-publish")
+	lt.WaitText("#intro-last-reading", "23.4")
+	lt.WaitText("#lesson-trail", "23.4")
+	if n := lt.count(selfCheck(true)); n != 0 {
+		t.Error("the self-check is green before any command went down")
+	}
+
+	lt.click("#intro-fan-on")
+	lt.WaitVisible(`#intro-fan[data-fan="on"]`)
+	lt.WaitVisible(selfCheck(true))
+
+	// The progress survives a reload and shows on the start page.
+	lt.Reload()
+	lt.WaitApp(appReady + " .lesson-lab")
+	lt.WaitVisible(selfCheck(true))
+	lt.Navigate(lab.URL + "/")
+	lt.WaitApp(appReady + " .lesson-path")
+	lt.WaitVisible(`.lesson-item[data-slug="what-is-mqtt"][data-done="true"]`)
+	lt.WaitVisible(`.lesson-item[data-slug="history"][data-done="false"]`)
+	if got := lt.Text("#lesson-progress"); !strings.Contains(got, "1 /") {
+		t.Errorf("progress on the start page reads %q, want 1 lesson done", got)
+	}
+}
+
+// Every lesson renders in Chinese once the learner switches language.
+func TestLessonsInChinese(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "what-is-mqtt")
+	lt.click("#lang-zh")
+	for _, l := range []struct{ slug, key string }{
+		{"what-is-mqtt", "lesson.intro"},
+	} {
+		lt.Navigate(lab.URL + "/lessons/" + l.slug)
+		lt.WaitApp(appReady + " .lesson-lab")
+		lt.WaitText("main h1", i18n.T(i18n.Zh, l.key+".title"))
+		lt.WaitText(".lesson-text", string([]rune(i18n.T(i18n.Zh, l.key+".p1"))[:20]))
+		lt.WaitText("#self-check", "自测")
+	}
+}
