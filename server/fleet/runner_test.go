@@ -444,3 +444,32 @@ func TestRunnerErrors(t *testing.T) {
 		t.Fatalf("Close twice: %v", err)
 	}
 }
+
+// TestRunnerKeepAlive: an in-process device that publishes less often than
+// its keep alive pings, so the broker never times it out (which would fire
+// its will).
+func TestRunnerKeepAlive(t *testing.T) {
+	t.Parallel()
+	b, addr := startBroker(t)
+	w := watch(t, addr, "ka/#", 1)
+	r := startRunner(t, Options{Broker: b}, `name: ka
+fleets:
+  - name: slow
+    count: 2
+    topic: ka/{index}/telemetry
+    keepalive: 1s
+    interval: 1h
+    fields: {n: {model: counter}}
+`)
+	w.waitFor(t, "births", func(ms []msg) bool { return len(ms) == 2 })
+	// Past 1.5 keep alives with nothing to publish: still connected, no will.
+	time.Sleep(2500 * time.Millisecond)
+	publish(t, addr, &client.Message{Topic: "ka/x", Payload: []byte("sentinel"), QoS: 1})
+	ms := w.waitFor(t, "sentinel", func(ms []msg) bool { return count(ms, "ka/x", "") == 1 })
+	if n := count(ms, "ka/1/status", "offline") + count(ms, "ka/2/status", "offline"); n != 0 {
+		t.Fatalf("%d wills: the broker timed the devices out", n)
+	}
+	if st := r.Stats(); st.Total.Connected != 2 || st.Total.Failed != 0 {
+		t.Fatalf("stats %+v", st.Total)
+	}
+}

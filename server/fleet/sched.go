@@ -580,7 +580,7 @@ func (s *sched) offline(id string, drop bool, away time.Duration) error {
 	var rep Reply
 	act, err := dc.dev.apply(now, c, &rep)
 	if err != nil {
-		return err
+		return conflictError{err}
 	}
 	s.act(dc, act, nil, now)
 	s.fix(dc)
@@ -597,7 +597,7 @@ func (s *sched) online(id string) error {
 	var rep Reply
 	act, err := dc.dev.apply(now, command{name: "online"}, &rep)
 	if err != nil {
-		return err
+		return conflictError{err}
 	}
 	s.act(dc, act, nil, now)
 	s.fix(dc)
