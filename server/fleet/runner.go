@@ -74,6 +74,9 @@ type Runner struct {
 	closed  bool
 	started time.Time
 
+	connected atomic.Int64 // of all fleets
+	peak      atomic.Int64 // the most connected at once since Start
+
 	sched sched // owned by the scheduler goroutine
 }
 

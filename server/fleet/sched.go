@@ -46,8 +46,6 @@ const (
 	batch = 4096
 )
 
-var errNotConnected = errors.New("publish while not connected")
-
 // sched is the scheduler: owned by its goroutine, reached through the
 // inbox.
 type sched struct {
@@ -158,6 +156,9 @@ func (s *sched) counted(dc *devConn) {
 	if dc.flags&fCounted == 0 {
 		dc.flags |= fCounted
 		dc.fr.connected.Add(1)
+		n := s.r.connected.Add(1)
+		for p := s.r.peak.Load(); n > p && !s.r.peak.CompareAndSwap(p, n); p = s.r.peak.Load() {
+		}
 	}
 	dc.retries = 0
 }
@@ -215,7 +216,7 @@ func (s *sched) act(dc *devConn, act Action, m *Message, t int64) {
 			m.QoS = q.Value
 		}
 		if dc.flags&(fUp|fLinking) == 0 {
-			dc.fr.fail(errNotConnected)
+			dc.fr.failed.Add(1) // the cause is the connection's failure, already recorded
 			return
 		}
 		s.r.tr.publish(dc, m, true, t)
@@ -248,6 +249,7 @@ func (s *sched) leave(dc *devConn, t int64) {
 func (s *sched) detach(dc *devConn) {
 	if dc.flags&fCounted != 0 {
 		dc.fr.connected.Add(-1)
+		s.r.connected.Add(-1)
 	}
 	dc.flags = 0
 	dc.gen++
@@ -426,6 +428,7 @@ func (s *sched) start() error {
 		s.startDevices(fr, now)
 	}
 	s.running = true
+	s.r.peak.Store(s.r.connected.Load())
 	s.r.mu.Lock()
 	s.r.running, s.r.started = true, now
 	s.r.mu.Unlock()

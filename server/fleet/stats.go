@@ -32,6 +32,8 @@ type Stats struct {
 	Started  time.Time    `json:"started,omitzero"`
 	Fleets   []FleetStats `json:"fleets"`
 	Total    FleetStats   `json:"total"`
+	// Peak is the most devices connected at once since Start.
+	Peak int `json:"peak"`
 	// Dropped counts deliveries from the broker dropped because the
 	// scheduler was too far behind.
 	Dropped uint64 `json:"dropped,omitempty"`
@@ -74,9 +76,13 @@ func (r *Runner) Stats() Stats {
 		t.Reconnects += fs.Reconnects
 		t.Commands += fs.Commands
 		t.Rate += fs.Rate
+		if t.LastError == "" {
+			t.LastError = fs.LastError
+		}
 		st.Fleets = append(st.Fleets, fs)
 	}
 	st.Dropped = r.in.droppedCount()
+	st.Peak = int(r.peak.Load())
 	return st
 }
 
