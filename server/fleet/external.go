@@ -88,11 +88,11 @@ func (e *external) newConn(dc *devConn) (*extConn, error) {
 		Connect:   *c,
 		QueueSize: 16,
 		DefaultHandler: func(m *client.Message) {
-			in.post(schedEvent{kind: evCommand, dc: dc, msg: m})
+			in.post(schedEvent{kind: evCommand, dc: dc, x: m})
 		},
 		OnEvent: func(ev client.Event) {
 			if ev.Kind == client.EventDown && ev.Err != nil && !errors.Is(ev.Err, client.ErrDisconnected) {
-				in.post(schedEvent{kind: evFailed, dc: dc, gen: x.gen.Load(), err: fmt.Errorf("connection lost: %w", ev.Err)})
+				in.post(schedEvent{kind: evFailed, dc: dc, gen: x.gen.Load(), x: fmt.Errorf("connection lost: %w", ev.Err)})
 			}
 		},
 		ConnectTimeout: opTimeout,
@@ -207,7 +207,7 @@ func (e *external) do(dc *devConn, x *extConn, j job) {
 		}
 		if err != nil {
 			c.Drop()
-			in.post(schedEvent{kind: evFailed, dc: dc, gen: j.gen, err: fmt.Errorf("connect: %w", err)})
+			in.post(schedEvent{kind: evFailed, dc: dc, gen: j.gen, x: fmt.Errorf("connect: %w", err)})
 			return
 		}
 		in.post(schedEvent{kind: evUp, dc: dc, gen: j.gen})

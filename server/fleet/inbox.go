@@ -1,10 +1,6 @@
 package fleet
 
-import (
-	"sync"
-
-	"github.com/mqttlab/mqttlab/protocol/client"
-)
+import "sync"
 
 // evKind says what an event brings to the scheduler.
 type evKind uint8
@@ -22,13 +18,11 @@ const (
 // carry its generation: those of a connection the device has since left
 // are ignored.
 type schedEvent struct {
-	kind   evKind
-	gen    uint32
-	off, n int32 // evBytes: the bytes, in the inbox's data
 	dc     *devConn
-	err    error
-	msg    *client.Message
-	fn     func()
+	x      any // evDo: func(); evClosed, evFailed: error; evCommand: *client.Message
+	off, n int32 // evBytes: the bytes, in the inbox's data
+	gen    uint32
+	kind   evKind
 }
 
 // maxInboxBytes bounds the bytes waiting for the scheduler. The broker

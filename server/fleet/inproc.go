@@ -36,7 +36,7 @@ type endpoint struct {
 func (e *endpoint) Receive(b []byte) { e.in.postBytes(e.dc, e.gen, b) }
 
 func (e *endpoint) Closed(err error) {
-	e.in.post(schedEvent{kind: evClosed, dc: e.dc, gen: e.gen, err: fmt.Errorf("connection closed by the broker: %w", err)})
+	e.in.post(schedEvent{kind: evClosed, dc: e.dc, gen: e.gen, x: fmt.Errorf("connection closed by the broker: %w", err)})
 }
 
 func (p *inProcess) pings() bool { return true }

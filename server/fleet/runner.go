@@ -134,7 +134,7 @@ func (r *Runner) do(fn func()) error {
 		return ErrClosed
 	}
 	ch := make(chan struct{})
-	r.in.post(schedEvent{kind: evDo, fn: func() { fn(); close(ch) }})
+	r.in.post(schedEvent{kind: evDo, x: func() { fn(); close(ch) }})
 	select {
 	case <-ch:
 		return nil
@@ -328,8 +328,7 @@ func (fr *fleetRun) fail(err error) {
 type devConn struct {
 	dev     *Device
 	fr      *fleetRun
-	at      int64 // heap key (unix ns); 0: not scheduled
-	hi      int32 // index in the heap, -1 when absent
+	hi      int32 // index in the scheduler's heap, -1 when absent
 	gen     uint32
 	nextID  uint16
 	ctlID   uint16 // in-process: the packet identifier of a status message or reply in flight

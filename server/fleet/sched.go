@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mqttlab/mqttlab/protocol"
+	"github.com/mqttlab/mqttlab/protocol/client"
 	"github.com/mqttlab/mqttlab/server/fleet/scenario"
 )
 
@@ -50,7 +51,7 @@ const (
 // inbox.
 type sched struct {
 	r       *Runner
-	heap    []*devConn
+	heap    timerHeap
 	running bool
 	quit    bool
 	fleets  []*fleetRun
@@ -108,10 +109,9 @@ func (s *sched) drain() {
 	}
 	now := time.Now()
 	for i := range s.evs {
-		e := &s.evs[i]
-		s.handle(e, now)
-		*e = schedEvent{}
+		s.handle(&s.evs[i], now)
 	}
+	clear(s.evs) // let go of what the events held
 	if cap(s.data) > 1<<20 {
 		s.data = nil // do not keep a burst's buffer
 	}
@@ -119,7 +119,7 @@ func (s *sched) drain() {
 
 func (s *sched) handle(e *schedEvent, now time.Time) {
 	if e.kind == evDo {
-		e.fn()
+		e.x.(func())()
 		return
 	}
 	dc := e.dc
@@ -130,7 +130,7 @@ func (s *sched) handle(e *schedEvent, now time.Time) {
 		}
 	case evClosed, evFailed:
 		if e.gen == dc.gen && dc.flags&(fUp|fLinking) != 0 {
-			err := e.err
+			err, _ := e.x.(error)
 			if err == nil {
 				err = errors.New("connection closed by the broker")
 			}
@@ -143,7 +143,7 @@ func (s *sched) handle(e *schedEvent, now time.Time) {
 		}
 	case evCommand:
 		if dc.dev.state == Online && dc.ext != nil {
-			m := e.msg
+			m := e.x.(*client.Message)
 			p := protocol.Publish{Version: dc.dev.fleet.Version, QoS: m.QoS, Retain: m.Retain, Topic: m.Topic, Payload: m.Payload, Props: m.Props}
 			s.command(dc, &p, now)
 		}
@@ -171,15 +171,14 @@ func (s *sched) runDue(now time.Time) bool {
 		if n == batch {
 			return true
 		}
-		dc := s.heap[0]
-		t := max(t0, dc.at)
+		dc, at := s.heap[0].dc, s.heap[0].at
+		t := max(t0, at)
 		s.step(dc, time.Unix(0, t))
 		s.fix(dc)
-		if dc.hi >= 0 && dc.at <= t {
+		if dc.hi >= 0 && s.heap.when(dc) <= t {
 			// Every step moves its device on; should one not, it
 			// must not spin the scheduler.
-			dc.at = t + int64(time.Millisecond)
-			s.down(int(dc.hi))
+			s.heap.set(dc, t+int64(time.Millisecond))
 		}
 	}
 	return false
@@ -319,72 +318,10 @@ func (s *sched) fix(dc *devConn) {
 	switch {
 	case k == 0:
 		if dc.hi >= 0 {
-			s.remove(int(dc.hi))
+			s.heap.remove(dc)
 		}
-	case dc.hi < 0:
-		dc.at = k
-		dc.hi = int32(len(s.heap))
-		s.heap = append(s.heap, dc)
-		s.up(int(dc.hi))
-	case k != dc.at:
-		old := dc.at
-		dc.at = k
-		if k < old {
-			s.up(int(dc.hi))
-		} else {
-			s.down(int(dc.hi))
-		}
-	}
-}
-
-func (s *sched) swap(i, j int) {
-	h := s.heap
-	h[i], h[j] = h[j], h[i]
-	h[i].hi, h[j].hi = int32(i), int32(j)
-}
-
-func (s *sched) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if s.heap[p].at <= s.heap[i].at {
-			return
-		}
-		s.swap(i, p)
-		i = p
-	}
-}
-
-func (s *sched) down(i int) {
-	h := s.heap
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		m := l
-		if r := l + 1; r < len(h) && h[r].at < h[l].at {
-			m = r
-		}
-		if h[i].at <= h[m].at {
-			return
-		}
-		s.swap(i, m)
-		i = m
-	}
-}
-
-func (s *sched) remove(i int) {
-	last := len(s.heap) - 1
-	dc := s.heap[i]
-	if i != last {
-		s.swap(i, last)
-	}
-	s.heap[last] = nil
-	s.heap = s.heap[:last]
-	dc.hi = -1
-	if i != last {
-		s.down(i)
-		s.up(i)
+	case dc.hi < 0 || s.heap.when(dc) != k:
+		s.heap.set(dc, k)
 	}
 }
 
@@ -476,7 +413,7 @@ func (s *sched) retire(dc *devConn, t int64) {
 	s.leave(dc, t)
 	dc.dev.Stop()
 	if dc.hi >= 0 {
-		s.remove(int(dc.hi))
+		s.heap.remove(dc)
 	}
 	s.r.tr.retire(dc)
 }
