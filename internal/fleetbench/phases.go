@@ -115,7 +115,7 @@ type result struct {
 	lost     uint64        // published and never received, or gaps
 	dups     uint64
 	failed   uint64
-	rss      int64 // the most seen during the step
+	rss      int64   // the most seen during the step
 	cpu      float64 // CPU seconds of this process per second in the window
 	behind   float64 // growth of the subscriber's backlog, messages per second
 	ok       bool

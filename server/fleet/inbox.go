@@ -19,7 +19,7 @@ const (
 // are ignored.
 type schedEvent struct {
 	dc     *devConn
-	x      any // evDo: func(); evClosed, evFailed: error; evCommand: *client.Message
+	x      any   // evDo: func(); evClosed, evFailed: error; evCommand: *client.Message
 	off, n int32 // evBytes: the bytes, in the inbox's data
 	gen    uint32
 	kind   evKind
