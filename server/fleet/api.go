@@ -86,20 +86,63 @@ func checkOrigin(req *http.Request, patterns []string) error {
 
 // Overview is the answer of GET /api/fleet.
 type Overview struct {
-	Scenario    string   `json:"scenario"` // name; empty when none is loaded
-	Description string   `json:"description,omitempty"`
-	File        string   `json:"file,omitempty"`
-	Source      string   `json:"source"` // the YAML
-	Running     bool     `json:"running"`
-	Stats       Stats    `json:"stats"`
-	Builtins    []string `json:"builtins"`
+	Scenario    string      `json:"scenario"` // name; empty when none is loaded
+	Description string      `json:"description,omitempty"`
+	File        string      `json:"file,omitempty"`
+	Source      string      `json:"source"` // the YAML
+	Running     bool        `json:"running"`
+	Stats       Stats       `json:"stats"`
+	Fleets      []FleetInfo `json:"fleets"` // what the page needs to subscribe and chart
+	Builtins    []string    `json:"builtins"`
+}
+
+// FleetInfo describes a fleet's messages for the page: the filter that
+// matches every device's data topic, and the fields of its payload.
+type FleetInfo struct {
+	Name    string      `json:"name"`
+	Topic   string      `json:"topic"`  // the data topic template
+	Filter  string      `json:"filter"` // the template with + for every level that differs per device
+	Format  string      `json:"format"` // json, plain, csv, hex
+	Version string      `json:"version"`
+	Fields  []FieldInfo `json:"fields"`
+}
+
+// FieldInfo is one field of a fleet's payload.
+type FieldInfo struct {
+	Name string `json:"name"` // dotted for a nested JSON member
+	Unit string `json:"unit,omitempty"`
+}
+
+// fleetInfo describes f.
+func fleetInfo(f *scenario.Fleet) FleetInfo {
+	fi := FleetInfo{Name: f.Name, Topic: f.Topic.String(), Filter: topicFilter(f.Topic.String()),
+		Format: f.Format.String(), Version: f.Version.String(), Fields: make([]FieldInfo, len(f.Fields))}
+	for i, fl := range f.Fields {
+		fi.Fields[i] = FieldInfo{Name: fl.Name, Unit: fl.Unit}
+	}
+	return fi
+}
+
+// topicFilter turns a topic template into a filter matching every
+// device's topic: a level with a placeholder becomes +.
+func topicFilter(template string) string {
+	levels := strings.Split(template, "/")
+	for i, l := range levels {
+		if strings.Contains(l, "{") {
+			levels[i] = "+"
+		}
+	}
+	return strings.Join(levels, "/")
 }
 
 func (a *api) overview(w http.ResponseWriter, _ *http.Request) {
 	s, src := a.r.Scenario()
-	o := Overview{Source: string(src), Running: a.r.Running(), Stats: a.r.Stats(), Builtins: scenario.BuiltinNames()}
+	o := Overview{Source: string(src), Running: a.r.Running(), Stats: a.r.Stats(), Builtins: scenario.BuiltinNames(), Fleets: []FleetInfo{}}
 	if s != nil {
 		o.Scenario, o.Description, o.File = s.Name, s.Description, s.File
+		for _, f := range s.Fleets {
+			o.Fleets = append(o.Fleets, fleetInfo(f))
+		}
 	}
 	writeJSON(w, http.StatusOK, o)
 }

@@ -58,12 +58,17 @@ func TestAPIOverviewAndDevices(t *testing.T) {
 	if o.Scenario != "rt" || !o.Running || o.Source != runnerDoc || len(o.Stats.Fleets) != 2 || o.Stats.Total.Connected != 5 || len(o.Builtins) == 0 {
 		t.Fatalf("overview %+v", o)
 	}
+	if f := o.Fleets; len(f) != 2 || f[0].Filter != "rt/th/+/telemetry" || f[0].Format != "json" || f[0].Version != "5.0" ||
+		len(f[0].Fields) != 1 || f[0].Fields[0].Name != "temp" || f[1].Version != "3.1.1" {
+		t.Fatalf("fleets %+v", f)
+	}
 	var p DevicePage
 	if code := apiCall(t, srv, "GET", "/api/fleet/devices?fleet=th&offset=1&limit=1", "", &p); code != 200 {
 		t.Fatalf("status %d", code)
 	}
 	if p.Total != 3 || len(p.Devices) != 1 || p.Devices[0].ID != "th-002" || p.Devices[0].Fleet != "th" || p.Devices[0].Index != 2 ||
-		!p.Devices[0].Online || p.Devices[0].Topic != "rt/th/2/telemetry" || p.Devices[0].Command != "rt/th/2/cmd" || p.Devices[0].Status != "rt/th/2/status" {
+		!p.Devices[0].Online || p.Devices[0].Topic != "rt/th/2/telemetry" || p.Devices[0].Command != "rt/th/2/cmd" || p.Devices[0].Status != "rt/th/2/status" ||
+		p.Devices[0].Reply != "rt/th/2/reply" || p.Devices[0].Version != "5.0" {
 		t.Fatalf("devices %+v", p)
 	}
 	if code := apiCall(t, srv, "GET", "/api/fleet/devices?offset=2&limit=2", "", &p); code != 200 || p.Total != 5 || len(p.Devices) != 2 ||

@@ -271,7 +271,9 @@ type DeviceInfo struct {
 	Sent     uint32    `json:"sent"`          // messages published
 	Interval string    `json:"interval"`      // current publish interval
 	Command  string    `json:"command_topic,omitempty"`
+	Reply    string    `json:"reply_topic,omitempty"`
 	Status   string    `json:"status_topic,omitempty"`
+	Version  string    `json:"version"` // MQTT version: 5.0 devices answer requests on their response topic
 }
 
 // Value is a field's last value.

@@ -581,10 +581,13 @@ func info(d *Device) DeviceInfo {
 		ID: sn.ClientID, Fleet: f.Name, Index: f.FirstIndex + i,
 		State: sn.State.String(), Online: sn.State == Online,
 		Topic: f.Topic.Expand(f, i), Last: sn.LastSent, Sent: sn.Sent,
-		Interval: sn.Interval.String(), Values: make([]Value, 0, len(sn.Readings)),
+		Interval: sn.Interval.String(), Values: make([]Value, 0, len(sn.Readings)), Version: f.Version.String(),
 	}
-	if f.Commands != nil {
-		di.Command = f.Commands.Topic.Expand(f, i)
+	if c := f.Commands; c != nil {
+		di.Command = c.Topic.Expand(f, i)
+		if c.ReplyTopic != nil {
+			di.Reply = c.ReplyTopic.Expand(f, i)
+		}
 	}
 	if f.Status != nil {
 		di.Status = f.Status.Topic.Expand(f, i)
