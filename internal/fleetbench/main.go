@@ -13,8 +13,8 @@
 //	           memory per idle device (Go heap and stacks, and RSS)
 //	load       N devices each publishing every 10 s at QoS 1 (N/10 msg/s),
 //	           one subscriber on the fleet's topics at QoS 1 over TCP:
-//	           sustained rate, RSS (limit -max-rss), lost and duplicate
-//	           messages (must be 0)
+//	           sustained rate, CPU per message, RSS (fails above -max-rss),
+//	           lost and duplicate messages (fails unless 0)
 //	rates      N devices publishing ever faster: the highest rate sustained
 //	sizes      ever more devices each publishing every 10 s: the largest
 //	           fleet sustained within -max-rss

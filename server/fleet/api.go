@@ -99,12 +99,15 @@ type Overview struct {
 // FleetInfo describes a fleet's messages for the page: the filter that
 // matches every device's data topic, and the fields of its payload.
 type FleetInfo struct {
-	Name    string      `json:"name"`
-	Topic   string      `json:"topic"`  // the data topic template
-	Filter  string      `json:"filter"` // the template with + for every level that differs per device
-	Format  string      `json:"format"` // json, plain, csv, hex
-	Version string      `json:"version"`
-	Fields  []FieldInfo `json:"fields"`
+	Name   string `json:"name"`
+	Topic  string `json:"topic"`  // the data topic template
+	Filter string `json:"filter"` // the template with + for every level that differs per device
+	// StatusFilter matches the devices' status topics (birth and will);
+	// empty when the fleet has no status.
+	StatusFilter string      `json:"status_filter,omitempty"`
+	Format       string      `json:"format"` // json, plain, csv, hex
+	Version      string      `json:"version"`
+	Fields       []FieldInfo `json:"fields"`
 }
 
 // FieldInfo is one field of a fleet's payload.
@@ -119,6 +122,9 @@ func fleetInfo(f *scenario.Fleet) FleetInfo {
 		Format: f.Format.String(), Version: f.Version.String(), Fields: make([]FieldInfo, len(f.Fields))}
 	for i, fl := range f.Fields {
 		fi.Fields[i] = FieldInfo{Name: fl.Name, Unit: fl.Unit}
+	}
+	if f.Status != nil {
+		fi.StatusFilter = topicFilter(f.Status.Topic.String())
 	}
 	return fi
 }

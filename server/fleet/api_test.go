@@ -58,7 +58,7 @@ func TestAPIOverviewAndDevices(t *testing.T) {
 	if o.Scenario != "rt" || !o.Running || o.Source != runnerDoc || len(o.Stats.Fleets) != 2 || o.Stats.Total.Connected != 5 || len(o.Builtins) == 0 {
 		t.Fatalf("overview %+v", o)
 	}
-	if f := o.Fleets; len(f) != 2 || f[0].Filter != "rt/th/+/telemetry" || f[0].Format != "json" || f[0].Version != "5.0" ||
+	if f := o.Fleets; len(f) != 2 || f[0].Filter != "rt/th/+/telemetry" || f[0].StatusFilter != "rt/th/+/status" || f[0].Format != "json" || f[0].Version != "5.0" ||
 		len(f[0].Fields) != 1 || f[0].Fields[0].Name != "temp" || f[1].Version != "3.1.1" {
 		t.Fatalf("fleets %+v", f)
 	}
