@@ -473,3 +473,45 @@ fleets:
 		t.Fatalf("stats %+v", st.Total)
 	}
 }
+
+// TestRunnerScenarioChurn: churn from the scenario itself. A device that
+// drops leaves its will; one that disconnects says goodbye and its will
+// does not fire; both come back after their offline time.
+func TestRunnerScenarioChurn(t *testing.T) {
+	t.Parallel()
+	transports(t, func(t *testing.T, o Options, addr string) {
+		w := watch(t, addr, "ch/+/+/status", 1)
+		r := startRunner(t, o, `name: ch
+fleets:
+  - name: drop
+    count: 2
+    topic: ch/drop/{index}/telemetry
+    interval: 50ms
+    fields: {n: {model: counter}}
+    churn: {after: 200ms, offline: 300ms, mode: drop, devices: [1]}
+  - name: bye
+    count: 2
+    topic: ch/bye/{index}/telemetry
+    interval: 50ms
+    fields: {n: {model: counter}}
+    churn: {after: 200ms, offline: 300ms, mode: disconnect, devices: [2]}
+`)
+		w.waitFor(t, "both churning devices gone and back", func(ms []msg) bool {
+			return count(ms, "ch/drop/1/status", "offline") == 1 && count(ms, "ch/drop/1/status", "online") == 2 &&
+				count(ms, "ch/bye/2/status", "offline") == 1 && count(ms, "ch/bye/2/status", "online") == 2
+		})
+		publish(t, addr, &client.Message{Topic: "ch/x/x/status", Payload: []byte("sentinel"), QoS: 1})
+		ms := w.waitFor(t, "sentinel", func(ms []msg) bool { return count(ms, "ch/x/x/status", "sentinel") == 1 })
+		for _, tc := range []struct {
+			topic string
+			want  int
+		}{{"ch/drop/1/status", 1}, {"ch/bye/2/status", 1}, {"ch/drop/2/status", 0}, {"ch/bye/1/status", 0}} {
+			if n := count(ms, tc.topic, "offline"); n != tc.want {
+				t.Errorf("%s: %d offline statuses, want %d", tc.topic, n, tc.want)
+			}
+		}
+		if st := r.Stats(); st.Total.Failed != 0 || st.Total.Reconnects != 0 {
+			t.Errorf("churn counted as failure: %+v", st.Total)
+		}
+	})
+}
