@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -53,7 +54,7 @@ func (e *scenarioEditor) apply(ctx goapp.Context) {
 		file = "scenario.yaml"
 	}
 	ctx.Async(func() {
-		err := fleetCall(ctx, "PUT", "/scenario?file="+file, []byte(src), nil)
+		err := fleetCall(ctx, "PUT", "/scenario?file="+url.QueryEscape(file), []byte(src), nil)
 		ctx.Dispatch(func(ctx goapp.Context) {
 			e.busy = false
 			var ae *apiError
