@@ -195,7 +195,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 	if err := r.do(r.sched.stop); err != nil {
 		return err
 	}
-	return r.waitJobs(ctx)
+	return r.waitJobs(ctx, false)
 }
 
 // Close stops the devices (as Stop) and ends the scheduler. The runner
@@ -212,21 +212,26 @@ func (r *Runner) Close(ctx context.Context) error {
 	r.closed = true
 	r.mu.Unlock()
 	<-r.done
-	err = r.waitJobs(ctx)
+	err = r.waitJobs(ctx, true)
 	r.stopC()
 	return err
 }
 
-// waitJobs waits for the goroutines of external connections.
-func (r *Runner) waitJobs(ctx context.Context) error {
+// waitJobs waits for the goroutines of external connections. When ctx
+// ends first, closing abandons what still waits on the network (and
+// waits for it to give up); stopping only stops waiting, as the runner
+// lives on.
+func (r *Runner) waitJobs(ctx context.Context, closing bool) error {
 	ch := make(chan struct{})
 	go func() { r.wg.Wait(); close(ch) }()
 	select {
 	case <-ch:
 		return nil
 	case <-ctx.Done():
-		r.stopC() // abandon what is still waiting on the network
-		<-ch
+		if closing {
+			r.stopC()
+			<-ch
+		}
 		return fmt.Errorf("stopping the fleet: %w", ctx.Err())
 	}
 }
