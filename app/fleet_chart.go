@@ -82,12 +82,16 @@ func chartSVG(c chartView, now int64) string {
 	return b.String()
 }
 
-// short formats an axis value in few characters.
+// short formats an axis value in few characters (152340.5 → 152.3k).
 func short(v float64) string {
 	a := math.Abs(v)
 	switch {
-	case a >= 1e5:
-		return strconv.FormatFloat(v, 'g', 4, 64)
+	case a >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'f', 1, 64) + "G"
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
 	case a >= 100:
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	case a >= 1:

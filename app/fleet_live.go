@@ -303,11 +303,11 @@ func (l *fleetLive) add(f *fleetInfo, rank int, field, topic string, t int64, v 
 	ln.v = append(ln.v, v)
 }
 
-// unitOf returns the unit of a field (or of the field a flattened name
-// comes from).
+// unitOf returns the unit of a field; a member of a field's object (a
+// GPS position's lat) has none of its own.
 func unitOf(f *fleetInfo, name string) string {
 	for _, fl := range f.Fields {
-		if name == fl.Name || strings.HasPrefix(name, fl.Name+".") {
+		if name == fl.Name {
 			return fl.Unit
 		}
 	}

@@ -138,3 +138,12 @@ func TestChartSVG(t *testing.T) {
 func clientMessage(topic string, payload []byte) *client.Message {
 	return &client.Message{Topic: topic, Payload: payload}
 }
+
+func TestShort(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[float64]string{152340.5: "152.3k", 2.5e6: "2.5M", -3e9: "-3.0G", 229.7: "230", 21.35: "21.4", 0.00123: "0.00123", 0: "0"} {
+		if got := short(v); got != want {
+			t.Errorf("short(%g) = %q, want %q", v, got, want)
+		}
+	}
+}
