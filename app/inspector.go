@@ -1,0 +1,363 @@
+package app
+
+import (
+	"strconv"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/app/store"
+	"github.com/mqttlab/mqttlab/protocol"
+	"github.com/mqttlab/mqttlab/protocol/client"
+)
+
+// inspectorRefresh is how often the page looks for new packets. It redraws
+// only when the log changed, and then at most this often however busy the
+// clients are.
+const inspectorRefresh = 200 * time.Millisecond
+
+// inspectorMaxRows bounds the table: the newest packets that pass the
+// filters. Older ones stay in the log and show again when filtered for.
+const inspectorMaxRows = 200
+
+// inspectorPage is /inspector: every packet of every client in the page,
+// newest first, filterable by client and type; the selected packet's bytes
+// beside its fields; and a sequence diagram of each client's exchange with
+// the broker.
+type inspectorPage struct {
+	goapp.Compo
+
+	lang i18n.Lang
+
+	seen     uint64         // store.Log.Version() of the snapshot
+	all      []store.Packet // the snapshot, newest first
+	clients  []string       // the clients in the snapshot, by first packet
+	client   string         // filter: only this client's packets; "" for all
+	ptype    protocol.Type  // filter: only packets of this type; 0 for all
+	selected uint64         // Seq of the selected packet, 0 for none
+}
+
+// OnMount follows the language and starts watching the packet log.
+func (p *inspectorPage) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &p.lang)
+	p.refresh()
+	if goapp.IsClient {
+		seen := p.seen
+		ctx.Async(func() { p.watch(ctx, seen) })
+	}
+}
+
+// watch redraws the page when the log has changed, at most every
+// inspectorRefresh, until the page is left. It reads only the log: the
+// page's state belongs to the UI goroutine.
+func (p *inspectorPage) watch(ctx goapp.Context, seen uint64) {
+	tick := time.NewTicker(inspectorRefresh)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if v := store.Log.Version(); v != seen {
+				seen = v
+				ctx.Dispatch(func(goapp.Context) { p.refresh() })
+			}
+		}
+	}
+}
+
+// refresh takes a new snapshot of the log.
+func (p *inspectorPage) refresh() {
+	p.seen = store.Log.Version()
+	p.all = store.Log.Newest(0, nil)
+	p.clients = nil
+	known := map[string]bool{}
+	for i := len(p.all) - 1; i >= 0; i-- {
+		if name := p.all[i].Client; !known[name] {
+			known[name] = true
+			p.clients = append(p.clients, name)
+		}
+	}
+}
+
+// rows returns the newest packets that pass the filters, and how many pass.
+func (p *inspectorPage) rows() ([]store.Packet, int) {
+	var out []store.Packet
+	n := 0
+	for i := range p.all {
+		pk := &p.all[i]
+		if p.client != "" && pk.Client != p.client {
+			continue
+		}
+		if p.ptype != 0 && (len(pk.Raw) == 0 || protocol.Type(pk.Raw[0]>>4) != p.ptype) {
+			continue
+		}
+		n++
+		if len(out) < inspectorMaxRows {
+			out = append(out, *pk)
+		}
+	}
+	return out, n
+}
+
+// packetsOf returns the newest packets of one client, for its diagram.
+func (p *inspectorPage) packetsOf(name string) []store.Packet {
+	var out []store.Packet
+	for i := 0; i < len(p.all) && len(out) < seqMaxPackets; i++ {
+		if p.all[i].Client == name {
+			out = append(out, p.all[i])
+		}
+	}
+	return out
+}
+
+func (p *inspectorPage) find(seq uint64) (store.Packet, bool) {
+	for _, pk := range p.all {
+		if pk.Seq == seq {
+			return pk, true
+		}
+	}
+	return store.Packet{}, false
+}
+
+func (p *inspectorPage) selectPacket(seq uint64) { p.selected = seq }
+
+// Render draws the page inside the shell.
+func (p *inspectorPage) Render() goapp.UI {
+	l := p.lang
+	title := l.T("inspector.title")
+	var body goapp.UI
+	if len(p.all) == 0 {
+		body = p.renderEmpty()
+	} else {
+		body = p.renderLog()
+	}
+	return &shell{
+		Lang:   l,
+		Active: "/inspector",
+		Title:  title,
+		Content: []goapp.UI{
+			goapp.Section().
+				Class("page-intro").
+				Body(
+					goapp.H1().Text(title),
+					goapp.P().Class("lead").Text(l.T("inspector.summary")),
+				),
+			body,
+		},
+	}
+}
+
+func (p *inspectorPage) renderEmpty() goapp.UI {
+	l := p.lang
+	return goapp.Div().
+		Class("inspector-empty").
+		Body(
+			goapp.P().Text(l.T("inspector.empty")),
+			goapp.A().Class("button", "button-primary").Href("/lab").Text(l.T("inspector.empty_action")),
+		)
+}
+
+func (p *inspectorPage) renderLog() goapp.UI {
+	l := p.lang
+	rows, matching := p.rows()
+	diagrams := p.clients
+	if p.client != "" {
+		diagrams = []string{p.client}
+	}
+	var packets, detail goapp.UI
+	if len(rows) == 0 {
+		packets = goapp.P().Class("inspector-none").Text(l.T("inspector.no_match"))
+	} else {
+		packets = p.renderTable(rows)
+	}
+	if selected, ok := p.find(p.selected); ok {
+		detail = p.renderSelected(selected)
+	} else {
+		detail = goapp.P().Class("inspector-none").Text(l.T("inspector.select_hint"))
+	}
+	return goapp.Div().
+		Class("inspector").
+		Body(
+			p.renderFilters(len(rows), matching),
+			goapp.Div().
+				Class("inspector-grid").
+				Body(
+					goapp.Section().
+						Class("inspector-packets").
+						Aria("label", l.T("inspector.packets")).
+						Body(
+							packets,
+						),
+					goapp.Section().
+						Class("inspector-sequences").
+						Aria("labelledby", "inspector-seq-heading").
+						Body(
+							goapp.H2().ID("inspector-seq-heading").Text(l.T("inspector.seq.title")),
+							goapp.Range(diagrams).Slice(func(i int) goapp.UI {
+								name := diagrams[i]
+								return goapp.Figure().
+									Class("sequence").
+									DataSet("client", name).
+									Body(
+										goapp.FigCaption().Text(name),
+										&sequenceDiagram{
+											Lang:     l,
+											Client:   name,
+											Packets:  p.packetsOf(name),
+											Selected: p.selected,
+											OnSelect: p.selectPacket,
+										},
+									)
+							}),
+						),
+				),
+			goapp.Section().
+				Class("inspector-detail").
+				Aria("labelledby", "inspector-detail-heading").
+				Body(
+					goapp.H2().ID("inspector-detail-heading").Text(l.T("inspector.detail")),
+					detail,
+				),
+		)
+}
+
+func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
+	l := p.lang
+	types := make([]protocol.Type, 0, 15)
+	for t := protocol.CONNECT; t <= protocol.AUTH; t++ {
+		types = append(types, t)
+	}
+	return goapp.Div().
+		Class("inspector-filters").
+		Body(
+			goapp.Label().For("inspector-client").Text(l.T("inspector.filter.client")),
+			goapp.Select().
+				ID("inspector-client").
+				OnChange(func(ctx goapp.Context, e goapp.Event) {
+					p.client = ctx.JSSrc().Get("value").String()
+				}).
+				Body(
+					goapp.Option().Value("").Text(l.T("inspector.filter.all_clients")).Selected(p.client == ""),
+					goapp.Range(p.clients).Slice(func(i int) goapp.UI {
+						name := p.clients[i]
+						return goapp.Option().Value(name).Text(name).Selected(name == p.client)
+					}),
+				),
+			goapp.Label().For("inspector-type").Text(l.T("inspector.filter.type")),
+			goapp.Select().
+				ID("inspector-type").
+				OnChange(func(ctx goapp.Context, e goapp.Event) {
+					n, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
+					if err != nil || n < 0 || n > int(protocol.AUTH) {
+						n = 0
+					}
+					p.ptype = protocol.Type(n)
+				}).
+				Body(
+					goapp.Option().Value("0").Text(l.T("inspector.filter.all_types")).Selected(p.ptype == 0),
+					goapp.Range(types).Slice(func(i int) goapp.UI {
+						t := types[i]
+						return goapp.Option().Value(strconv.Itoa(int(t))).Text(t.String()).Selected(t == p.ptype)
+					}),
+				),
+			goapp.Span().
+				Class("inspector-count").
+				Text(l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
+			goapp.Button().
+				ID("inspector-clear").
+				Class("button").
+				Type("button").
+				Text(l.T("inspector.clear")).
+				OnClick(func(ctx goapp.Context, e goapp.Event) {
+					store.Log.Clear()
+					p.selected = 0
+					p.refresh()
+				}),
+		)
+}
+
+func (p *inspectorPage) renderTable(rows []store.Packet) goapp.UI {
+	l := p.lang
+	return goapp.Div().
+		Class("packet-table-wrap").
+		Body(
+			goapp.Table().
+				Class("packet-table").
+				Body(
+					goapp.THead().Body(goapp.Tr().Body(
+						goapp.Th().Scope("col").Text(l.T("inspector.col.time")),
+						goapp.Th().Scope("col").Text(l.T("inspector.col.client")),
+						goapp.Th().Scope("col").Text(l.T("inspector.col.dir")),
+						goapp.Th().Scope("col").Text(l.T("inspector.col.type")),
+						goapp.Th().Scope("col").Text(l.T("inspector.col.summary")),
+						goapp.Th().Scope("col").Class("num").Text(l.T("inspector.col.size")),
+					)),
+					goapp.TBody().Body(
+						goapp.Range(rows).Slice(func(i int) goapp.UI {
+							return p.renderRow(&rows[i])
+						}),
+					),
+				),
+		)
+}
+
+func (p *inspectorPage) renderRow(pk *store.Packet) goapp.UI {
+	l := p.lang
+	info := infoOf(pk)
+	seq := pk.Seq
+	dir := "in"
+	if pk.Dir == client.Out {
+		dir = "out"
+	}
+	tr := goapp.Tr().
+		DataSet("seq", seq).
+		DataSet("client", pk.Client).
+		DataSet("type", info.TypeName()).
+		DataSet("dir", dir).
+		TabIndex(0).
+		Aria("current", strconv.FormatBool(seq == p.selected)).
+		OnClick(func(ctx goapp.Context, e goapp.Event) { p.selected = seq }, seq).
+		OnKeyDown(func(ctx goapp.Context, e goapp.Event) {
+			if k := e.Get("key").String(); k == "Enter" || k == " " {
+				e.PreventDefault()
+				p.selected = seq
+			}
+		}, seq)
+	if seq == p.selected {
+		tr = tr.Class("selected")
+	}
+	if info.Err != nil {
+		tr = tr.Class("error")
+	}
+	return tr.Body(
+		goapp.Td().Class("time").Text(pk.Time.Format("15:04:05.000")),
+		goapp.Td().Class("client").Text(pk.Client),
+		goapp.Td().Class("dir").Text(l.T("inspector.dir."+dir)),
+		goapp.Td().Class("type").Text(info.TypeName()),
+		goapp.Td().Class("summary").Text(info.Summary(l, 48)),
+		goapp.Td().Class("num").Text(strconv.Itoa(len(pk.Raw))),
+	)
+}
+
+func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {
+	l := p.lang
+	info := infoOf(&pk)
+	dir := "in"
+	if pk.Dir == client.Out {
+		dir = "out"
+	}
+	return goapp.Div().
+		Class("inspector-selected").
+		DataSet("seq", pk.Seq).
+		Body(
+			goapp.P().
+				Class("inspector-selected-meta").
+				Body(
+					goapp.Strong().Text(info.TypeName()),
+					goapp.Text(" · "+pk.Client+" "+l.T("inspector.dir."+dir)+" · "+pk.Time.Format("15:04:05.000")+" · MQTT "+pk.Version.String()),
+				),
+			&hexView{Lang: l, Raw: pk.Raw, Version: pk.Version, Dir: pk.Dir},
+		)
+}
