@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -229,6 +230,10 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 	for t := protocol.CONNECT; t <= protocol.AUTH; t++ {
 		types = append(types, t)
 	}
+	clients := p.clients
+	if p.client != "" && !slices.Contains(clients, p.client) {
+		clients = append(slices.Clone(clients), p.client) // chosen, and gone from the log since
+	}
 	return goapp.Div().
 		Class("inspector-filters").
 		Body(
@@ -240,8 +245,8 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 				}).
 				Body(
 					goapp.Option().Value("").Text(l.T("inspector.filter.all_clients")).Selected(p.client == ""),
-					goapp.Range(p.clients).Slice(func(i int) goapp.UI {
-						name := p.clients[i]
+					goapp.Range(clients).Slice(func(i int) goapp.UI {
+						name := clients[i]
 						return goapp.Option().Value(name).Text(name).Selected(name == p.client)
 					}),
 				),
