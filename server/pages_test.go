@@ -60,6 +60,9 @@ func startPages(t *testing.T, flags ...string) *labServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := configureAuth(cfg); err != nil { // -users, -acl
+		t.Fatal(err)
+	}
 	b, err := broker.New(cfg.broker)
 	if err != nil {
 		t.Fatal(err)

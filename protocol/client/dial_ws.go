@@ -20,6 +20,6 @@ func newWSConn(ws *websocket.Conn) *wsConn {
 	return &wsConn{Conn: websocket.NetConn(context.Background(), ws, websocket.MessageBinary), ws: ws}
 }
 
-// CloseNow closes the WebSocket without a close handshake (in the browser,
-// which cannot, with status Going Away).
-func (c *wsConn) CloseNow() error { return c.ws.CloseNow() }
+// CloseNow closes the WebSocket without a close handshake; in the browser,
+// which cannot, with a close frame (see closeWSNow).
+func (c *wsConn) CloseNow() error { return closeWSNow(c.ws) }
