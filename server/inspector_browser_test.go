@@ -3,9 +3,17 @@
 package main
 
 import (
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
 	"github.com/mqttlab/mqttlab/internal/browsertest"
+	"github.com/mqttlab/mqttlab/protocol"
 )
 
 // TestInspectorEmptyInBrowser opens the inspector before any client of the
@@ -14,7 +22,7 @@ import (
 func TestInspectorEmptyInBrowser(t *testing.T) {
 	t.Parallel()
 	tab := browsertest.NewTab(t)
-	lab := startPages(t)
+	lab := startPages(t, "-scenario", "none")
 	tab.Navigate(lab.URL + "/inspector")
 	tab.WaitApp(appReady)
 	tab.WaitText("main h1", "Packet inspector")
@@ -31,4 +39,205 @@ func TestInspectorEmptyInBrowser(t *testing.T) {
 	if esc := browsertest.Escaped(); len(esc) > 0 {
 		t.Errorf("requests left the machine: %v", esc)
 	}
+}
+
+// TestInspectorQoS2InBrowser does what a learner does: in the lab, client B
+// subscribes at QoS 2 and client A publishes at QoS 2; then the inspector
+// shows the four packets of the handshake on both sides, the bytes of A's
+// PUBLISH field by field, and each client's sequence diagram.
+func TestInspectorQoS2InBrowser(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLab(t, lab)
+	const topic = "lab/qos2"
+
+	lt.add("A")
+	lt.connect()
+	lt.add("B")
+	lt.connect()
+	lt.subscribe(topic, "2")
+	lt.pick("A")
+	lt.set("#lab-pub-qos", "2")
+	lt.publish(topic, "exactly once")
+	lt.pick("B")
+	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-qos", "QoS 2")
+
+	// Client-side navigation: the clients and their packets stay in the
+	// page.
+	lt.click(`.app-nav a[href="/inspector"]`)
+	lt.WaitText("main h1", "Packet inspector")
+
+	// The handshake, on both sides: A sends PUBLISH and PUBREL, B sends
+	// PUBREC and PUBCOMP back to the broker.
+	handshake := []struct{ client, typ, dir string }{
+		{"A", "PUBLISH", "out"}, {"A", "PUBREC", "in"}, {"A", "PUBREL", "out"}, {"A", "PUBCOMP", "in"},
+		{"B", "PUBLISH", "in"}, {"B", "PUBREC", "out"}, {"B", "PUBREL", "in"}, {"B", "PUBCOMP", "out"},
+	}
+	for _, h := range handshake {
+		lt.WaitVisible(packetRow(h.client, h.typ, h.dir))
+	}
+	lt.WaitText(packetRow("A", "PUBLISH", "out")+" td.summary", topic+" · QoS 2")
+	lt.WaitText(packetRow("A", "PUBLISH", "out")+" td.dir", "→ broker")
+	lt.WaitText(packetRow("B", "PUBLISH", "in")+" td.dir", "← broker")
+
+	// Select A's PUBLISH: its bytes beside its fields.
+	lt.click(packetRow("A", "PUBLISH", "out"))
+	lt.WaitText(".inspector-selected-meta", "PUBLISH")
+	topicRow := `.explain-row[data-key="publish.topic"]`
+	lt.WaitText(topicRow, `"`+topic+`"`)
+	raw := pageBytes(t, lt)
+	ex := protocol.Explain(raw, protocol.V5)
+	if ex.Err != nil {
+		t.Fatalf("the page shows bytes that do not decode: %v (% x)", ex.Err, raw)
+	}
+	pub, ok := ex.Packet.(*protocol.Publish)
+	if !ok || pub.Topic != topic || pub.QoS != protocol.QoS2 || string(pub.Payload) != "exactly once" {
+		t.Fatalf("the dump holds %+v, want A's QoS 2 PUBLISH to %s", ex.Packet, topic)
+	}
+	var topicField protocol.Field
+	for _, f := range ex.Fields {
+		if f.Key == "publish.topic" {
+			topicField = f
+		}
+	}
+
+	// Pointing at the topic field highlights exactly its bytes and says
+	// what it is.
+	hover(t, lt, topicRow)
+	lt.WaitVisible(topicRow + ".active")
+	want := make([]int, 0, topicField.Len)
+	for i := topicField.Offset; i < topicField.Offset+topicField.Len; i++ {
+		want = append(want, i)
+	}
+	if got := highlightedBytes(t, lt); !slices.Equal(got, want) {
+		t.Errorf("pointing at the topic highlights bytes %v, want %v", got, want)
+	}
+	if got := string(raw[topicField.Offset : topicField.Offset+topicField.Len]); got != topic {
+		t.Errorf("the highlighted bytes read %q, want %q", got, topic)
+	}
+	detail := lt.WaitText(".explain-detail", topicField.Meaning)
+	for _, w := range []string{"Topic Name", "MQTT 5.0 §3.3.2.1", topicField.Spec} {
+		if !strings.Contains(detail, w) {
+			t.Errorf("the detail of the topic reads %q, lacking %q", detail, w)
+		}
+	}
+
+	// Pointing at a byte of the packet identifier highlights its field.
+	var idField protocol.Field
+	for _, f := range ex.Fields {
+		if f.Key == "packet_id" {
+			idField = f
+		}
+	}
+	hover(t, lt, `.hex-bytes .hex-byte[data-i="`+strconv.Itoa(idField.Offset+1)+`"]`)
+	lt.WaitVisible(`.explain-row.active[data-key="packet_id"]`)
+	lt.WaitText(".explain-detail", idField.Meaning)
+
+	// The sequence diagrams: the handshake's four arrows in order, paired
+	// as one exchange, A's PUBLISH selected.
+	for _, c := range []struct {
+		client string
+		dirs   []bool // sent by the client
+	}{{"A", []bool{true, false, true, false}}, {"B", []bool{false, true, false, true}}} {
+		arrows := diagramArrows(t, lt, c.client)
+		at := slices.IndexFunc(arrows, func(a arrow) bool { return a.Type == "PUBLISH" && a.Step == "1" })
+		if at < 0 || at+4 > len(arrows) {
+			t.Errorf("%s: no QoS 2 exchange in the diagram: %+v", c.client, arrows)
+			continue
+		}
+		for k, typ := range []string{"PUBLISH", "PUBREC", "PUBREL", "PUBCOMP"} {
+			a := arrows[at+k]
+			if a.Type != typ || a.Step != strconv.Itoa(k+1) || a.Hue != arrows[at].Hue || a.Out != c.dirs[k] {
+				t.Errorf("%s: arrow %d of the exchange is %+v, want %s, step %d, out %v, in the exchange's colour", c.client, k, a, typ, k+1, c.dirs[k])
+			}
+		}
+		if c.client == "A" && arrows[at].Selected != "true" {
+			t.Errorf("A's PUBLISH is not marked selected in its diagram: %+v", arrows[at])
+		}
+	}
+	lt.WaitVisible(`figure[data-client="A"] g[data-seq="flow"][data-kind="qos2"][data-complete="true"]`)
+
+	// Clicking an arrow selects its packet.
+	lt.click(`figure[data-client="B"] g[data-seq="arrow"][data-type="PUBREL"]`)
+	lt.WaitText(".inspector-selected-meta", "PUBREL")
+	lt.WaitVisible(packetRow("B", "PUBREL", "in") + ".selected")
+
+	// The filters: B's PUBCOMP only.
+	lt.set("#inspector-client", "B")
+	lt.set("#inspector-type", strconv.Itoa(int(protocol.PUBCOMP)))
+	lt.WaitFunc(`document.querySelectorAll(".packet-table tbody tr").length === 1`)
+	lt.WaitVisible(packetRow("B", "PUBCOMP", "out"))
+	if n := lt.count(`figure.sequence`); n != 1 {
+		t.Errorf("%d diagrams with one client chosen, want 1", n)
+	}
+
+	lt.click("#lang-zh")
+	lt.WaitText("main h1", "报文检查器")
+	lt.WaitText(packetRow("B", "PUBCOMP", "out")+" td.dir", "→ 代理")
+	lt.WaitText(`.explain-fields`, "报文标识符")
+}
+
+// packetRow is the selector of a row of the packet table.
+func packetRow(client, typ, dir string) string {
+	return `.packet-table tr[data-client="` + client + `"][data-type="` + typ + `"][data-dir="` + dir + `"]`
+}
+
+// pageBytes reads the bytes of the selected packet from the hex dump.
+func pageBytes(t *testing.T, lt *labTab) []byte {
+	t.Helper()
+	s, err := browsertest.Eval[string](lt.Tab, `[...document.querySelectorAll(".hex-bytes .hex-byte")].map(e => e.textContent).join("")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatalf("the hex dump reads %q: %v", s, err)
+	}
+	return b
+}
+
+// highlightedBytes returns the offsets the hex dump highlights.
+func highlightedBytes(t *testing.T, lt *labTab) []int {
+	t.Helper()
+	got, err := browsertest.Eval[[]int](lt.Tab, `[...document.querySelectorAll(".hex-bytes .hex-byte.hl")].map(e => +e.dataset.i)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// hover moves the mouse to the middle of the element matching selector,
+// once scrolled to the middle of the window.
+func hover(t *testing.T, lt *labTab, selector string) {
+	t.Helper()
+	lt.WaitVisible(selector)
+	pos, err := browsertest.Eval[[]float64](lt.Tab, `(() => { const e = document.querySelector(`+jsQuote(selector)+`);
+		e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect();
+		return [r.x + r.width / 2, r.y + r.height / 2]; })()`)
+	if err != nil || len(pos) != 2 {
+		t.Fatalf("finding %s: %v", selector, err)
+	}
+	if err := chromedp.Do(lt.Context(), chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, pos[0], pos[1])); err != nil {
+		t.Fatalf("moving the mouse to %s: %v", selector, err)
+	}
+}
+
+// arrow is an arrow of a sequence diagram as the page draws it.
+type arrow struct {
+	Type, Step, Hue, Selected string
+	Out                       bool
+}
+
+// diagramArrows reads the arrows of a client's diagram, top to bottom.
+func diagramArrows(t *testing.T, lt *labTab, client string) []arrow {
+	t.Helper()
+	got, err := browsertest.Eval[[]arrow](lt.Tab, `[...document.querySelectorAll('figure[data-client=`+jsQuote(client)+`] g[data-seq="arrow"]')].map(g => {
+		const shaft = g.querySelector('[data-seq="shaft"]');
+		return {Type: g.dataset.type, Step: g.dataset.step, Hue: g.dataset.hue || "", Selected: g.dataset.selected,
+			Out: +shaft.getAttribute("x2") > +shaft.getAttribute("x1")};
+	})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
