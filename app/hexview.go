@@ -119,7 +119,7 @@ func (h *hexView) renderError(m *hexModel) goapp.UI {
 		msg = perr.Msg // the rule and the code are shown on their own
 	}
 	parts := []goapp.UI{
-		goapp.Strong().Text(l.T("inspector.hex.decode_error")),
+		goapp.Span().Class("hexview-error-title").Text(l.T("inspector.hex.decode_error")),
 		goapp.Text(" " + msg + " "),
 		goapp.Span().Class("hexview-at").Text(l.T("inspector.hex.at_byte") + " " + strconv.Itoa(m.Ex.ErrOffset)),
 	}
@@ -250,13 +250,13 @@ func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	}
 	if row.Field < 0 {
 		return d.Body(
-			goapp.H4().Class("explain-detail-name").Text(strings.Join(path, " › ")),
+			goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
 			goapp.P().Class("explain-detail-bytes").Text(l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
 		)
 	}
 	f := m.Ex.Fields[row.Field]
 	return d.Body(
-		goapp.H4().Class("explain-detail-name").Text(strings.Join(path, " › ")),
+		goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
 		goapp.P().Class("explain-detail-value").Body(
 			goapp.Code().Text(f.Value),
 		),

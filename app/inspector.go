@@ -198,11 +198,11 @@ func (p *inspectorPage) renderLog() goapp.UI {
 							goapp.H2().ID("inspector-seq-heading").Text(l.T("inspector.seq.title")),
 							goapp.Range(diagrams).Slice(func(i int) goapp.UI {
 								name := diagrams[i]
-								return goapp.Figure().
+								return goapp.Div().
 									Class("sequence").
 									DataSet("client", name).
 									Body(
-										goapp.FigCaption().Text(name),
+										goapp.H3().Text(name),
 										&sequenceDiagram{
 											Lang:     l,
 											Client:   name,
@@ -283,69 +283,6 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 		)
 }
 
-func (p *inspectorPage) renderTable(rows []store.Packet) goapp.UI {
-	l := p.lang
-	return goapp.Div().
-		Class("packet-table-wrap").
-		Body(
-			goapp.Table().
-				Class("packet-table").
-				Body(
-					goapp.THead().Body(goapp.Tr().Body(
-						goapp.Th().Scope("col").Text(l.T("inspector.col.time")),
-						goapp.Th().Scope("col").Text(l.T("inspector.col.client")),
-						goapp.Th().Scope("col").Text(l.T("inspector.col.dir")),
-						goapp.Th().Scope("col").Text(l.T("inspector.col.type")),
-						goapp.Th().Scope("col").Text(l.T("inspector.col.summary")),
-						goapp.Th().Scope("col").Class("num").Text(l.T("inspector.col.size")),
-					)),
-					goapp.TBody().Body(
-						goapp.Range(rows).Slice(func(i int) goapp.UI {
-							return p.renderRow(&rows[i])
-						}),
-					),
-				),
-		)
-}
-
-func (p *inspectorPage) renderRow(pk *store.Packet) goapp.UI {
-	l := p.lang
-	info := infoOf(pk)
-	seq := pk.Seq
-	dir := "in"
-	if pk.Dir == client.Out {
-		dir = "out"
-	}
-	tr := goapp.Tr().
-		DataSet("seq", seq).
-		DataSet("client", pk.Client).
-		DataSet("type", info.TypeName()).
-		DataSet("dir", dir).
-		TabIndex(0).
-		Aria("current", strconv.FormatBool(seq == p.selected)).
-		OnClick(func(ctx goapp.Context, e goapp.Event) { p.selected = seq }, seq).
-		OnKeyDown(func(ctx goapp.Context, e goapp.Event) {
-			if k := e.Get("key").String(); k == "Enter" || k == " " {
-				e.PreventDefault()
-				p.selected = seq
-			}
-		}, seq)
-	if seq == p.selected {
-		tr = tr.Class("selected")
-	}
-	if info.Err != nil {
-		tr = tr.Class("error")
-	}
-	return tr.Body(
-		goapp.Td().Class("time").Text(pk.Time.Format("15:04:05.000")),
-		goapp.Td().Class("client").Text(pk.Client),
-		goapp.Td().Class("dir").Text(l.T("inspector.dir."+dir)),
-		goapp.Td().Class("type").Text(info.TypeName()),
-		goapp.Td().Class("summary").Text(info.Summary(l, 48)),
-		goapp.Td().Class("num").Text(strconv.Itoa(len(pk.Raw))),
-	)
-}
-
 func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {
 	l := p.lang
 	info := infoOf(&pk)
@@ -360,7 +297,7 @@ func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {
 			goapp.P().
 				Class("inspector-selected-meta").
 				Body(
-					goapp.Strong().Text(info.TypeName()),
+					goapp.Span().Class("inspector-selected-type").Text(info.TypeName()),
 					goapp.Text(" · "+pk.Client+" "+l.T("inspector.dir."+dir)+" · "+pk.Time.Format("15:04:05.000")+" · MQTT "+pk.Version.String()),
 				),
 			&hexView{Lang: l, Raw: pk.Raw, Version: pk.Version, Dir: pk.Dir},

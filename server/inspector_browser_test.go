@@ -76,9 +76,9 @@ func TestInspectorQoS2InBrowser(t *testing.T) {
 	for _, h := range handshake {
 		lt.WaitVisible(packetRow(h.client, h.typ, h.dir))
 	}
-	lt.WaitText(packetRow("A", "PUBLISH", "out")+" td.summary", topic+" · QoS 2")
-	lt.WaitText(packetRow("A", "PUBLISH", "out")+" td.dir", "→ broker")
-	lt.WaitText(packetRow("B", "PUBLISH", "in")+" td.dir", "← broker")
+	lt.WaitText(packetRow("A", "PUBLISH", "out")+" .summary", topic+" · QoS 2")
+	lt.WaitText(packetRow("A", "PUBLISH", "out")+" .dir", "→ broker")
+	lt.WaitText(packetRow("B", "PUBLISH", "in")+" .dir", "← broker")
 
 	// Select A's PUBLISH: its bytes beside its fields.
 	lt.click(packetRow("A", "PUBLISH", "out"))
@@ -155,31 +155,31 @@ func TestInspectorQoS2InBrowser(t *testing.T) {
 			t.Errorf("A's PUBLISH is not marked selected in its diagram: %+v", arrows[at])
 		}
 	}
-	lt.WaitVisible(`figure[data-client="A"] g[data-seq="flow"][data-kind="qos2"][data-complete="true"]`)
+	lt.WaitVisible(`.sequence[data-client="A"] g[data-seq="flow"][data-kind="qos2"][data-complete="true"]`)
 
 	// Clicking an arrow selects its packet.
-	lt.click(`figure[data-client="B"] g[data-seq="arrow"][data-type="PUBREL"]`)
+	lt.click(`.sequence[data-client="B"] g[data-seq="arrow"][data-type="PUBREL"]`)
 	lt.WaitText(".inspector-selected-meta", "PUBREL")
 	lt.WaitVisible(packetRow("B", "PUBREL", "in") + ".selected")
 
 	// The filters: B's PUBCOMP only.
 	lt.set("#inspector-client", "B")
 	lt.set("#inspector-type", strconv.Itoa(int(protocol.PUBCOMP)))
-	lt.WaitFunc(`document.querySelectorAll(".packet-table tbody tr").length === 1`)
+	lt.WaitFunc(`document.querySelectorAll(".packet-row").length === 1`)
 	lt.WaitVisible(packetRow("B", "PUBCOMP", "out"))
-	if n := lt.count(`figure.sequence`); n != 1 {
+	if n := lt.count(`.sequence`); n != 1 {
 		t.Errorf("%d diagrams with one client chosen, want 1", n)
 	}
 
 	lt.click("#lang-zh")
 	lt.WaitText("main h1", "报文检查器")
-	lt.WaitText(packetRow("B", "PUBCOMP", "out")+" td.dir", "→ 代理")
+	lt.WaitText(packetRow("B", "PUBCOMP", "out")+" .dir", "→ 代理")
 	lt.WaitText(`.explain-fields`, "报文标识符")
 }
 
 // packetRow is the selector of a row of the packet table.
 func packetRow(client, typ, dir string) string {
-	return `.packet-table tr[data-client="` + client + `"][data-type="` + typ + `"][data-dir="` + dir + `"]`
+	return `.packet-row[data-client="` + client + `"][data-type="` + typ + `"][data-dir="` + dir + `"]`
 }
 
 // pageBytes reads the bytes of the selected packet from the hex dump.
@@ -231,7 +231,7 @@ type arrow struct {
 // diagramArrows reads the arrows of a client's diagram, top to bottom.
 func diagramArrows(t *testing.T, lt *labTab, client string) []arrow {
 	t.Helper()
-	got, err := browsertest.Eval[[]arrow](lt.Tab, `[...document.querySelectorAll('figure[data-client=`+jsQuote(client)+`] g[data-seq="arrow"]')].map(g => {
+	got, err := browsertest.Eval[[]arrow](lt.Tab, `[...document.querySelectorAll('.sequence[data-client=`+jsQuote(client)+`] g[data-seq="arrow"]')].map(g => {
 		const shaft = g.querySelector('[data-seq="shaft"]');
 		return {Type: g.dataset.type, Step: g.dataset.step, Hue: g.dataset.hue || "", Selected: g.dataset.selected,
 			Out: +shaft.getAttribute("x2") > +shaft.getAttribute("x1")};
