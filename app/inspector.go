@@ -13,14 +13,15 @@ import (
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
-// inspectorRefresh is how often the page looks for new packets. It redraws
-// only when the log changed, and then at most this often however busy the
-// clients are.
+// inspectorRefresh is how often at most the page looks for new packets.
+// It redraws only when the log changed, and a redraw that takes long on
+// this machine spaces the next ones further (see watch).
 const inspectorRefresh = 200 * time.Millisecond
 
-// inspectorMaxRows bounds the table: the newest packets that pass the
-// filters. Older ones stay in the log and show again when filtered for.
-const inspectorMaxRows = 200
+// inspectorMaxRows bounds the table to the newest packets that pass the
+// filters: the rows are most of a redraw's work. Older packets stay in the
+// log; the filters and Pause bring them back into view.
+const inspectorMaxRows = 100
 
 // inspectorPage is /inspector: every packet of every client in the page,
 // newest first, filterable by client and type; the selected packet's bytes
@@ -37,6 +38,12 @@ type inspectorPage struct {
 	client   string         // filter: only this client's packets; "" for all
 	ptype    protocol.Type  // filter: only packets of this type; 0 for all
 	selected uint64         // Seq of the selected packet, 0 for none
+	// chosen is the selected packet, kept after the log drops it: a busy
+	// client pushes a packet out of the log in seconds.
+	chosen store.Packet
+	// paused stops the snapshot, so that the rows and arrows stay still
+	// while the user reads them.
+	paused bool
 }
 
 // OnMount follows the language and starts watching the packet log.
@@ -49,29 +56,53 @@ func (p *inspectorPage) OnMount(ctx goapp.Context) {
 	}
 }
 
-// watch redraws the page when the log has changed, at most every
-// inspectorRefresh, until the page is left. It reads only the log: the
-// page's state belongs to the UI goroutine.
+// watch redraws the page when the log has changed, until the page is
+// left: at most every inspectorRefresh, and never more than a quarter of
+// the time, however long a redraw takes on this machine. It reads only
+// the log: the page's state belongs to the UI goroutine.
 func (p *inspectorPage) watch(ctx goapp.Context, seen uint64) {
-	tick := time.NewTicker(inspectorRefresh)
-	defer tick.Stop()
+	wait := time.NewTimer(inspectorRefresh)
+	defer wait.Stop()
+	cost := make(chan time.Duration, 1)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
-			if v := store.Log.Version(); v != seen {
-				seen = v
-				ctx.Dispatch(func(goapp.Context) { p.refresh() })
+		case <-wait.C:
+		}
+		next := inspectorRefresh
+		if v := store.Log.Version(); v != seen {
+			seen = v
+			ctx.Dispatch(func(ctx goapp.Context) {
+				start := time.Now()
+				if !p.paused {
+					p.refresh()
+				}
+				// Deferred functions run once the page has redrawn.
+				ctx.Defer(func(goapp.Context) { cost <- time.Since(start) })
+			})
+			select {
+			case <-ctx.Done():
+				return
+			case d := <-cost:
+				next = max(next, 3*d)
 			}
 		}
+		wait.Reset(next)
 	}
 }
 
 // refresh takes a new snapshot of the log.
 func (p *inspectorPage) refresh() {
 	p.seen = store.Log.Version()
-	p.all = store.Log.Newest(0, nil)
+	// Copy into the snapshot's own array, kept from one redraw to the
+	// next: a busy log holds thousands of packets, and a new array at
+	// every redraw is garbage the browser's single thread collects.
+	p.all = p.all[:0]
+	store.Log.Newest(0, func(pk *store.Packet) bool {
+		p.all = append(p.all, *pk)
+		return false
+	})
 	p.clients = nil
 	known := map[string]bool{}
 	for i := len(p.all) - 1; i >= 0; i-- {
@@ -113,16 +144,15 @@ func (p *inspectorPage) packetsOf(name string) []store.Packet {
 	return out
 }
 
-func (p *inspectorPage) find(seq uint64) (store.Packet, bool) {
+// selectPacket selects the packet numbered seq of the snapshot.
+func (p *inspectorPage) selectPacket(seq uint64) {
 	for _, pk := range p.all {
 		if pk.Seq == seq {
-			return pk, true
+			p.selected, p.chosen = seq, pk
+			return
 		}
 	}
-	return store.Packet{}, false
 }
-
-func (p *inspectorPage) selectPacket(seq uint64) { p.selected = seq }
 
 // Render draws the page inside the shell.
 func (p *inspectorPage) Render() goapp.UI {
@@ -173,8 +203,8 @@ func (p *inspectorPage) renderLog() goapp.UI {
 	} else {
 		packets = p.renderTable(rows)
 	}
-	if selected, ok := p.find(p.selected); ok {
-		detail = p.renderSelected(selected)
+	if p.selected != 0 {
+		detail = p.renderSelected(p.chosen)
 	} else {
 		detail = goapp.P().Class("inspector-none").Text(l.T("inspector.select_hint"))
 	}
@@ -270,6 +300,7 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 			goapp.Span().
 				Class("inspector-count").
 				Text(l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
+			p.renderPause(),
 			goapp.Button().
 				ID("inspector-clear").
 				Class("button").
@@ -277,10 +308,43 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 				Text(l.T("inspector.clear")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					store.Log.Clear()
-					p.selected = 0
+					p.selected, p.chosen = 0, store.Packet{}
 					p.refresh()
 				}),
 		)
+}
+
+// renderPause draws the button that stops and restarts the snapshot, and
+// while stopped, how many packets arrived since.
+func (p *inspectorPage) renderPause() goapp.UI {
+	l := p.lang
+	key := "inspector.pause"
+	if p.paused {
+		key = "inspector.resume"
+	}
+	var waiting goapp.UI
+	if p.paused {
+		// The version counts packets (and clearings) since the snapshot.
+		waiting = goapp.Span().
+			ID("inspector-waiting").
+			Class("inspector-waiting").
+			Text(l.T("inspector.waiting") + " " + strconv.FormatUint(store.Log.Version()-p.seen, 10))
+	}
+	return goapp.Span().Class("inspector-pause").Body(
+		waiting,
+		goapp.Button().
+			ID("inspector-pause").
+			Class("button").
+			Type("button").
+			Aria("pressed", strconv.FormatBool(p.paused)).
+			Text(l.T(key)).
+			OnClick(func(ctx goapp.Context, e goapp.Event) {
+				p.paused = !p.paused
+				if !p.paused {
+					p.refresh()
+				}
+			}),
+	)
 }
 
 func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {

@@ -11,6 +11,9 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"inspector.no_match":     {En: "No packet matches the filters.", Zh: "没有报文符合筛选条件。"},
 	"inspector.count":        {En: "Shown / matching:", Zh: "显示 / 符合："},
 	"inspector.clear":        {En: "Clear the log", Zh: "清空记录"},
+	"inspector.pause":        {En: "Pause", Zh: "暂停"},
+	"inspector.resume":       {En: "Resume", Zh: "继续"},
+	"inspector.waiting":      {En: "Paused; new packets since:", Zh: "已暂停；此后的新报文："},
 	"inspector.detail":       {En: "Selected packet", Zh: "选中的报文"},
 	"inspector.select_hint":  {En: "Select a packet in the table or in a sequence diagram to read its bytes field by field.", Zh: "在表格或时序图中选择一个报文，逐字段阅读它的字节。"},
 
