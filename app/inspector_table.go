@@ -64,11 +64,11 @@ func (p *inspectorPage) renderRow(pk *store.Packet) goapp.UI {
 		DataSet("dir", dir).
 		TabIndex(0).
 		Aria("current", strconv.FormatBool(seq == p.selected)).
-		OnClick(func(ctx goapp.Context, e goapp.Event) { p.selected = seq }, seq).
+		OnClick(func(ctx goapp.Context, e goapp.Event) { p.selectPacket(seq) }, seq).
 		OnKeyDown(func(ctx goapp.Context, e goapp.Event) {
 			if k := e.Get("key").String(); k == "Enter" || k == " " {
 				e.PreventDefault()
-				p.selected = seq
+				p.selectPacket(seq)
 			}
 		}, seq)
 	if seq == p.selected {
