@@ -82,6 +82,7 @@ func TestLessonsInChinese(t *testing.T) {
 	lt.click("#lang-zh")
 	for _, l := range []struct{ slug, key string }{
 		{"what-is-mqtt", "lesson.intro"},
+		{"history", "lesson.history"},
 	} {
 		lt.Navigate(lab.URL + "/lessons/" + l.slug)
 		lt.WaitApp(appReady + " .lesson-lab")
@@ -89,4 +90,31 @@ func TestLessonsInChinese(t *testing.T) {
 		lt.WaitText(".lesson-text", string([]rune(i18n.T(i18n.Zh, l.key+".p1"))[:20]))
 		lt.WaitText("#self-check", "自测")
 	}
+}
+
+func TestLessonHistory(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "history")
+	lt.WaitVisible(`#history-timeline`)
+
+	// A differing field picked before encoding anything of one's own is
+	// not enough.
+	name31 := `.history-versions[data-packet="CONNECT"] .history-field[data-version="3.1"][data-key="connect.protocol_name"]`
+	lt.click(name31)
+	lt.WaitText("#history-picked", "MQIsdp")
+	lt.set("#history-topic", "farm/barn-2/cow/7")
+	lt.set("#history-payload", "moo")
+	lt.click("#history-encode")
+	lt.WaitText(`.history-versions[data-packet="PUBLISH"] .history-col[data-version="5.0"]`, "6d 6f 6f")
+	lt.WaitText("#history-picked", "Pick a field")
+	if n := lt.count(selfCheck(true)); n != 0 {
+		t.Error("the self-check is green before a field was picked after encoding")
+	}
+	if n := lt.count(`.history-versions[data-packet="PUBLISH"] .history-field[data-key="properties.length"][data-diff="true"]`); n != 1 {
+		t.Errorf("%d differing property lengths in the PUBLISH, want 1 (5.0's)", n)
+	}
+	lt.click(`.history-versions[data-packet="PUBLISH"] .history-field[data-version="5.0"][data-key="properties.length"]`)
+	lt.WaitText("#history-picked", "New in 5.0")
+	lt.WaitVisible(selfCheck(true))
 }
