@@ -36,7 +36,8 @@ var sections = []section{
 	{Path: "/broker", Nav: "nav.broker", Title: "broker.title", Summary: "broker.summary"},
 	{Path: "/fleet", Nav: "nav.fleet", Title: "fleet.title", Summary: "fleet.summary"},
 	{Path: "/topics", Nav: "nav.topics", Title: "topics.title", Summary: "topics.summary"},
-	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary"},
+	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary",
+		Page: func() goapp.Composer { return &visualizePage{} }},
 	{Path: "/lessons", Nav: "nav.lessons", Title: "lessons.title", Summary: "lessons.summary"},
 }
 

@@ -21,9 +21,13 @@ type Scene struct {
 	Publishers  []Node
 	Subscribers []Node
 	// Retained lists the retained topics shown in the broker, newest
-	// first; RetainedMore counts those known and not listed.
-	Retained     []Shelf
-	RetainedMore int
+	// first, under a heading at RetainedLabel; RetainedMore counts the
+	// others known, to be said at RetainedMorePos. The model knows the
+	// retained messages set while it listens; Stats counts them all.
+	Retained        []Shelf
+	RetainedLabel   Point
+	RetainedMore    int
+	RetainedMorePos Point
 
 	Dots  []Dot
 	Notes []Note
@@ -151,16 +155,17 @@ func (m *Model) Scene(now time.Duration) *Scene {
 		s.Subscribers = append(s.Subscribers, m.othersSub(hiddenSubs, len(m.subs.slots), g))
 	}
 
-	for i, r := range m.retained {
-		if i == shelfRows {
-			s.RetainedMore = len(m.retained) - shelfRows
-			break
-		}
+	total := len(m.retained)
+	shown := min(len(m.retained), shelfRows)
+	if total > shown {
+		shown = min(shown, shelfRows-1)
+	}
+	for i, r := range m.retained[:shown] {
 		s.Retained = append(s.Retained, Shelf{Topic: r.topic, Size: r.size, Pos: Point{brokerLeft + 14, g.shelfY(i)}})
 	}
-	if known := len(m.retained); m.haveSession && m.broker.Retained > known {
-		s.RetainedMore += m.broker.Retained - known
-	}
+	s.RetainedLabel = Point{brokerLeft + 10, g.shelfTop() - 6}
+	s.RetainedMore = total - shown
+	s.RetainedMorePos = Point{brokerLeft + 14, g.shelfY(shown)}
 
 	pubY := func(id string) float64 {
 		if r := m.pubs.row(id); r >= 0 {
