@@ -25,6 +25,19 @@ const vizStatusEvery = 15 // frames
 // part of the visualizer: the /visualize page and the lessons embed it,
 // each with a feed of their own.
 //
+// A page or lesson that embeds it owns a feed for it, made and started in
+// OnMount and stopped in OnDismount; a lesson can limit the diagram to its
+// own topics and clients, and keep rows for the clients it makes:
+//
+//	func (p *lessonPage) OnMount(ctx goapp.Context) {
+//		p.feed = newVizFeed(flow.Config{Topics: []string{"lesson/3/#"}})
+//		p.feed.Start(vizBrokerURL(ctx.Page().URL()))
+//		p.feed.Pin(lessonClientID, true)
+//	}
+//	func (p *lessonPage) OnDismount() { p.feed.Stop() }
+//	// in Render:
+//	&flowDiagram{Lang: p.lang, Feed: p.feed}
+//
 // It runs its own frame loop, so that only the diagram re-renders up to 30
 // times a second, never the page around it; a frame is drawn only when the
 // model changed or something moves, and never while the previous one is
@@ -46,10 +59,19 @@ type flowDiagram struct {
 	err     error
 	rate    float64
 
+	// The clients as last drawn: their figures are drawn again at most
+	// every vizFigures, the dots at every frame.
+	pubs, subs []flow.Node
+	nodesAt    time.Time
+
 	frames   int
 	fpsSince time.Time
 	fps      float64
 }
+
+// vizFigures is how often the clients' figures are drawn again while
+// messages flow: ten times a second is as fast as anyone reads a count.
+const vizFigures = 100 * time.Millisecond
 
 // vizEmptyScene is drawn before the first frame, and on the server.
 var vizEmptyScene = flow.New(flow.Config{}).Scene(0)
@@ -97,6 +119,10 @@ func (d *flowDiagram) frame() {
 	var v uint64
 	d.scene, v = f.Scene()
 	d.drawn.Store(v)
+	now := time.Now()
+	if now.Sub(d.nodesAt) >= vizFigures || !vizSameRows(d.pubs, d.scene.Publishers) || !vizSameRows(d.subs, d.scene.Subscribers) {
+		d.pubs, d.subs, d.nodesAt = d.scene.Publishers, d.scene.Subscribers, now
+	}
 	d.state, d.err = f.Status()
 	d.rate = f.Rate()
 	d.frames++
@@ -118,7 +144,7 @@ func (d *flowDiagram) Render() goapp.UI {
 		DataSet("dots", len(s.Dots)).
 		Body(
 			d.renderStatus(s),
-			vizDrawing{lang: d.Lang, s: s}.render(),
+			vizDrawing{lang: d.Lang, s: s, pubs: vizOr(d.pubs, s.Publishers), subs: vizOr(d.subs, s.Subscribers)}.render(),
 			d.renderLegend(),
 		)
 }
@@ -183,4 +209,28 @@ func (d *flowDiagram) renderLegend() goapp.UI {
 			)
 		}),
 	)
+}
+
+// vizSameRows reports whether two frames show the same clients in the
+// same rows and states, whatever their counts.
+func vizSameRows(a, b []flow.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.ID != y.ID || x.Box != y.Box || x.Online != y.Online || x.Ended != y.Ended || x.Pinned != y.Pinned ||
+			x.Others != y.Others || (x.Queue == 0) != (y.Queue == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// vizOr returns a, or b when a is nil.
+func vizOr(a, b []flow.Node) []flow.Node {
+	if a == nil {
+		return b
+	}
+	return a
 }

@@ -38,6 +38,10 @@ type vizFeed struct {
 	bad     int // telemetry messages that did not decode
 	c       *client.Client
 	stopped bool
+	// rev counts changes of the feed the model does not see: the speed,
+	// the connection state. The diagram redraws when the model's version
+	// plus rev moved.
+	rev uint64
 }
 
 // newVizFeed returns a feed whose model has configuration cfg.
@@ -133,6 +137,7 @@ func (f *vizFeed) Stop() {
 func (f *vizFeed) onEvent(e client.Event) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.rev++
 	switch e.Kind {
 	case client.EventUp:
 		f.state, f.err = vizLive, nil
@@ -149,6 +154,7 @@ func (f *vizFeed) onEvent(e client.Event) {
 func (f *vizFeed) fail(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.rev++
 	f.state, f.err = vizDown, err
 }
 
@@ -165,11 +171,11 @@ func (f *vizFeed) handle(m *client.Message) {
 	f.model.Apply(ev, f.clock.Now(time.Now()))
 }
 
-// Scene returns the scene to draw now and the model's version.
+// Scene returns the scene to draw now and the feed's version.
 func (f *vizFeed) Scene() (*flow.Scene, uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.model.Scene(f.clock.Now(time.Now())), f.model.Version()
+	return f.model.Scene(f.clock.Now(time.Now())), f.model.Version() + f.rev
 }
 
 // Changed reports cheaply whether a scene now would differ from the one
@@ -177,7 +183,7 @@ func (f *vizFeed) Scene() (*flow.Scene, uint64) {
 func (f *vizFeed) Changed(last uint64) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.model.Version() != last {
+	if f.model.Version()+f.rev != last {
 		return true
 	}
 	return f.clock.Rate() != 0 && f.model.Busy(f.clock.Now(time.Now()))
@@ -194,6 +200,7 @@ func (f *vizFeed) Status() (vizFeedState, error) {
 func (f *vizFeed) SetRate(rate float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.rev++
 	f.clock.SetRate(time.Now(), rate)
 }
 

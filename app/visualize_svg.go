@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,43 +41,40 @@ func vizClip(s string, n int) string {
 type vizDrawing struct {
 	lang i18n.Lang
 	s    *flow.Scene
+	// pubs and subs are the clients to draw, which may be a few frames
+	// older than s (their figures are drawn less often than the dots).
+	pubs, subs []flow.Node
 }
 
 func (v vizDrawing) render() goapp.UI {
 	s, l := v.s, v.lang
 	var pubs, subs, queues []goapp.UI
-	for _, n := range s.Publishers {
-		pubs = append(pubs, v.publisher(n))
+	for _, n := range v.pubs {
+		pubs = append(pubs, &vizNodeView{Lang: l, Role: "publisher", Node: n})
 	}
-	for _, n := range s.Subscribers {
-		subs = append(subs, v.subscriber(n))
+	for _, n := range v.subs {
+		subs = append(subs, &vizNodeView{Lang: l, Role: "subscriber", Node: n})
 		if n.Queue > 0 {
 			queues = append(queues, v.queue(n))
 		}
 	}
-	dots := make([]goapp.UI, 0, len(s.Dots))
-	var bundles []goapp.UI
-	for _, d := range s.Dots {
-		r := 4.0
-		if d.Weight > 1 {
-			r = 5.5
-			bundles = append(bundles, svgText(d.Pos.X+7, d.Pos.Y-5, "×"+strconv.FormatInt(d.Weight, 10)))
-		}
-		c := svgEl("circle").Attr("cx", num(d.Pos.X)).Attr("cy", num(d.Pos.Y)).Attr("r", num(r)).
-			DataSet("kind", d.Kind.String()).DataSet("to", d.To)
-		if d.Opacity < 1 {
-			c = c.Attr("opacity", num(d.Opacity))
-		}
-		dots = append(dots, c)
-	}
+	dots, bundles := v.dots()
 	var notes []goapp.UI
 	for _, n := range s.Notes {
-		notes = append(notes, svgText(n.X, n.Y, v.note(n)).
-			Attr("text-anchor", "middle").Attr("opacity", num(n.Opacity)).
+		anchor := "middle"
+		if n.Kind == flow.NoteRefused {
+			anchor = "start"
+		}
+		notes = append(notes, svgText(n.X, n.Y, vizClip(v.note(n), vizNoteChars(v.lang))).
+			Attr("text-anchor", anchor).Attr("opacity", num(n.Opacity)).
 			DataSet("kind", vizNoteKinds[n.Kind]).DataSet("client", n.Client))
 	}
-	return svgEl("svg").
-		Attr("viewBox", "0 0 "+num(s.Width)+" "+num(s.Height)).
+	viewBox := "0 0 " + num(s.Width) + " " + num(s.Height)
+	// Two drawings, one on the other: what moves every frame (the dots)
+	// on top, in a layer of its own, so that the browser does not paint
+	// the clients and the broker again at every frame.
+	back := svgEl("svg").
+		Attr("viewBox", viewBox).
 		Attr("role", "img").
 		Attr("aria-label", l.T("visualize.diagram.label")).
 		Body(
@@ -92,21 +91,97 @@ func (v vizDrawing) render() goapp.UI {
 			svgEl("g").DataSet("layer", "publishers").Body(pubs...),
 			svgEl("g").DataSet("layer", "subscribers").Body(subs...),
 			svgEl("g").DataSet("layer", "queues").Body(queues...),
+		)
+	front := svgEl("svg").
+		Attr("viewBox", viewBox).
+		Aria("hidden", true).
+		DataSet("layer", "moving").
+		Body(
 			svgEl("g").DataSet("layer", "dots").Body(dots...),
 			svgEl("g").DataSet("layer", "bundles").Body(bundles...),
 			svgEl("g").DataSet("layer", "notes").Body(notes...),
 		)
+	return goapp.Div().Class("viz-canvas").Body(back, front)
+}
+
+// vizDotLayer is the key of one path of dots: all dots of a kind, size
+// and (faded) opacity are one path, so that a frame updates a few
+// attributes however many dots move.
+type vizDotLayer struct {
+	kind    flow.DotKind
+	big     bool
+	opacity int // quarters
+}
+
+// vizMaxLabels bounds the "×N" labels of bundled dots drawn at once.
+const vizMaxLabels = 12
+
+// dots draws the scene's dots as one path per layer, and labels the
+// biggest bundles with the number of messages they carry.
+func (v vizDrawing) dots() (paths, labels []goapp.UI) {
+	var order []vizDotLayer
+	d := map[vizDotLayer][]byte{}
+	for _, dot := range v.s.Dots {
+		k := vizDotLayer{kind: dot.Kind, big: dot.Bundled > 1, opacity: int(dot.Opacity*4 + 0.5)}
+		if k.opacity == 0 {
+			continue
+		}
+		b, ok := d[k]
+		if !ok {
+			order = append(order, k)
+		}
+		// A circle as two arcs: the shape of <circle>, in a path.
+		r, arcs := 4.0, "a4 4 0 1 0 8 0a4 4 0 1 0 -8 0"
+		if k.big {
+			r, arcs = 5.5, "a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0 -11 0"
+		}
+		b = append(b, 'M')
+		b = strconv.AppendFloat(b, dot.Pos.X-r, 'f', 1, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, dot.Pos.Y, 'f', 1, 64)
+		d[k] = append(b, arcs...)
+	}
+	// The same layers in the same order every frame: go-app then updates
+	// one attribute per path rather than replacing elements.
+	slices.SortFunc(order, func(a, b vizDotLayer) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(b.opacity, a.opacity), cmp.Compare(vizBool(a.big), vizBool(b.big)))
+	})
+	for _, k := range order {
+		p := svgEl("path").Attr("d", string(d[k])).DataSet("kind", k.kind.String())
+		if k.opacity < 4 {
+			p = p.Attr("opacity", num(float64(k.opacity)/4))
+		}
+		paths = append(paths, p)
+	}
+	var big []flow.Dot
+	for _, dot := range v.s.Dots {
+		if dot.Bundled > 1 && dot.Opacity == 1 {
+			big = append(big, dot)
+		}
+	}
+	slices.SortFunc(big, func(a, b flow.Dot) int { return cmp.Compare(b.Weight, a.Weight) })
+	for _, dot := range big[:min(len(big), vizMaxLabels)] {
+		labels = append(labels, svgText(dot.Pos.X+7, dot.Pos.Y-5, "×"+strconv.FormatInt(dot.Weight, 10)))
+	}
+	return paths, labels
+}
+
+func vizBool(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // lanes is the path of the lines from each publisher to the broker and
 // from the broker to each subscriber.
 func (v vizDrawing) lanes() string {
 	var b strings.Builder
-	for _, n := range v.s.Publishers {
+	for _, n := range v.pubs {
 		y := num(n.Box.Y + n.Box.H/2)
 		fmt.Fprintf(&b, "M%s %sH%s", num(n.Box.X+n.Box.W), y, num(v.s.Broker.X))
 	}
-	for _, n := range v.s.Subscribers {
+	for _, n := range v.subs {
 		y := num(n.Box.Y + n.Box.H/2)
 		fmt.Fprintf(&b, "M%s %sH%s", num(v.s.Broker.X+v.s.Broker.W), y, num(n.Box.X))
 	}
@@ -172,23 +247,34 @@ func (v vizDrawing) stateWord(n flow.Node) string {
 	return ""
 }
 
-func (v vizDrawing) publisher(n flow.Node) goapp.UI {
-	l := v.lang
-	title, detail := n.ID, vizClip(n.LastTopic, 20)
-	if n.ID == "" {
-		title = fmt.Sprintf(l.T("visualize.node.more_publishers"), n.Others)
-		detail = ""
-	}
-	count := strconv.FormatInt(n.Sent, 10)
-	tip := fmt.Sprintf(l.T("visualize.node.publisher_tip"), title, n.Sent, n.LastTopic)
-	return svgEl("g").
-		DataSet("role", "publisher").DataSet("client", n.ID).DataSet("state", vizNodeState(n)).
-		DataSet("pinned", n.Pinned).DataSet("sent", n.Sent).
-		Body(nodeBody(n.Box, title, count, detail, v.stateWord(n), tip)...)
+// vizNodeView is one client of the diagram. It is a component so that
+// go-app draws again only the clients whose figures changed since the
+// last frame, not all of them at every frame.
+type vizNodeView struct {
+	goapp.Compo
+
+	Lang i18n.Lang
+	// Role is "publisher" or "subscriber".
+	Role string
+	Node flow.Node
 }
 
-func (v vizDrawing) subscriber(n flow.Node) goapp.UI {
-	l := v.lang
+// Render draws the node's box, name, count, detail and state.
+func (c *vizNodeView) Render() goapp.UI {
+	n, l := c.Node, c.Lang
+	v := vizDrawing{lang: l}
+	g := svgEl("g").DataSet("role", c.Role).DataSet("client", n.ID).DataSet("state", vizNodeState(n)).
+		DataSet("pinned", n.Pinned)
+	if c.Role == "publisher" {
+		title, detail := n.ID, vizClip(n.LastTopic, 20)
+		if n.ID == "" {
+			title = fmt.Sprintf(l.T("visualize.node.more_publishers"), n.Others)
+			detail = ""
+		}
+		tip := fmt.Sprintf(l.T("visualize.node.publisher_tip"), title, n.Sent, n.LastTopic)
+		return g.DataSet("sent", n.Sent).
+			Body(nodeBody(n.Box, title, strconv.FormatInt(n.Sent, 10), detail, v.stateWord(n), tip)...)
+	}
 	title, detail := n.ID, vizClip(strings.Join(n.Filters, ", "), 20)
 	if n.ID == "" {
 		title = fmt.Sprintf(l.T("visualize.node.more_subscribers"), n.Others)
@@ -198,9 +284,7 @@ func (v vizDrawing) subscriber(n flow.Node) goapp.UI {
 	if len(n.Shared) > 0 {
 		tip += "\n" + fmt.Sprintf(l.T("visualize.node.shared"), strings.Join(n.Shared, ", "))
 	}
-	return svgEl("g").
-		DataSet("role", "subscriber").DataSet("client", n.ID).DataSet("state", vizNodeState(n)).
-		DataSet("pinned", n.Pinned).DataSet("shared", len(n.Shared) > 0).
+	return g.DataSet("shared", len(n.Shared) > 0).
 		DataSet("received", n.Received).DataSet("dropped", n.Dropped).DataSet("queue", n.Queue).
 		Body(nodeBody(n.Box, title, strconv.FormatInt(n.Received, 10), detail, v.stateWord(n), tip)...)
 }
@@ -218,6 +302,15 @@ func (v vizDrawing) queue(n flow.Node) goapp.UI {
 		svgText(n.QueueEnd.X, n.QueueEnd.Y-9, fmt.Sprintf(v.lang.T("visualize.node.queued"), n.Queue)).
 			Attr("text-anchor", "end"),
 	)
+}
+
+// vizNoteChars is how many characters of a note fit in flow.NoteWidth:
+// Chinese characters are about twice as wide as Latin ones.
+func vizNoteChars(l i18n.Lang) int {
+	if l == i18n.Zh {
+		return flow.NoteWidth / 10
+	}
+	return flow.NoteWidth / 7
 }
 
 var vizNoteKinds = map[flow.NoteKind]string{flow.NoteDrop: "drop", flow.NoteRefused: "refused", flow.NoteLost: "lost"}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,10 +211,10 @@ func TestVisualizePublisherControlAndPause(t *testing.T) {
 	p.tab.WaitText("#viz-pub-status", "2")
 	pubID := vizEval[string](p, `document.querySelector('g[data-role="publisher"][data-pinned="true"]').dataset.client`)
 	p.tab.WaitFunc(`document.querySelector(` + js(`g[data-role="publisher"][data-client="`+pubID+`"]`) + `).dataset.sent === "2"`)
-	p.tab.WaitFunc(`document.querySelectorAll('[data-layer="dots"] circle').length > 0`)
-	pos := vizEval[string](p, `[...document.querySelectorAll('[data-layer="dots"] circle')].map(c => c.getAttribute("cx")).join()`)
+	p.tab.WaitFunc(`document.querySelectorAll('[data-layer="dots"] path').length > 0`)
+	pos := vizEval[string](p, `[...document.querySelectorAll('[data-layer="dots"] path')].map(c => c.getAttribute("d")).join()`)
 	time.Sleep(300 * time.Millisecond) // time for dots to move, were they not paused
-	if again := vizEval[string](p, `[...document.querySelectorAll('[data-layer="dots"] circle')].map(c => c.getAttribute("cx")).join()`); again != pos {
+	if again := vizEval[string](p, `[...document.querySelectorAll('[data-layer="dots"] path')].map(c => c.getAttribute("d")).join()`); again != pos {
 		t.Errorf("dots moved while paused: %s, then %s", pos, again)
 	}
 	if d := p.nodeData(a); d["received"] != "1" {
@@ -236,5 +237,211 @@ func TestVisualizePublisherControlAndPause(t *testing.T) {
 			t.Errorf("shared member %s: %v, want some of the jobs and marked shared", w, d)
 		}
 	}
+	p.checkClean()
+}
+
+// vizClickToEffect clicks the element matching selector in the page and
+// returns the milliseconds until the JavaScript condition holds, polled at
+// every animation frame: what a user sees between clicking and the page
+// answering.
+func vizClickToEffect(p *vizPage, selector, condition string) float64 {
+	p.t.Helper()
+	return vizEval[float64](p, `(async () => {
+		const t0 = performance.now();
+		document.querySelector(`+js(selector)+`).click();
+		const limit = t0 + 30000;
+		while (!(`+condition+`)) {
+			if (performance.now() > limit) throw new Error("no effect within 30 s: " + `+js(condition)+`);
+			await new Promise(r => requestAnimationFrame(r));
+		}
+		return performance.now() - t0;
+	})()`)
+}
+
+// vizFrames measures the page for ms milliseconds: animation frames a
+// second (the browser's smoothness), long tasks (main thread blocked over
+// 50 ms), and the diagram's own frames a second and largest number of dots.
+type vizFrames struct {
+	RAF       float64 `json:"raf"`
+	LongTasks int     `json:"longTasks"`
+	LongestMS float64 `json:"longestMS"`
+	Diagram   float64 `json:"diagram"`
+	MaxDots   int     `json:"maxDots"`
+	Sampled   string  `json:"sampled"`
+}
+
+func vizMeasure(p *vizPage, ms int) vizFrames {
+	p.t.Helper()
+	return vizEval[vizFrames](p, `new Promise(resolve => {
+		const d = document.querySelector(".viz-diagram");
+		let frames = 0, maxDots = 0, longTasks = 0, longest = 0;
+		const obs = new PerformanceObserver(list => list.getEntries().forEach(e => { longTasks++; longest = Math.max(longest, e.duration); }));
+		try { obs.observe({type: "longtask"}); } catch (e) {}
+		const t0 = performance.now();
+		const tick = () => {
+			frames++;
+			maxDots = Math.max(maxDots, +d.dataset.dots);
+			if (performance.now() - t0 < `+strconv.Itoa(ms)+`) { requestAnimationFrame(tick); return; }
+			obs.disconnect();
+			const s = document.querySelector("#viz-sampled");
+			resolve({raf: frames * 1000 / (performance.now() - t0), longTasks, longestMS: longest,
+				diagram: +d.dataset.fps, maxDots, sampled: s ? s.textContent : ""});
+		};
+		requestAnimationFrame(tick);
+	})`)
+}
+
+// TestVisualizeFigures measures the visualizer with twenty devices
+// publishing 1,000 messages a second and logs the figures; it asserts
+// nothing about speed (the machine is shared), only that the page keeps
+// working: the broker's sampling shows, the dots stay bounded.
+func TestVisualizeFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures for a while: not in -short")
+	}
+	lab := startPages(t)
+	p := openVisualizer(t, lab)
+
+	// Idle: click to effect of the controls.
+	idle := vizControlFigures(p, 1)
+	quiet := vizMeasure(p, 2000)
+
+	// Load: 20 devices at 50 messages a second each, received by a
+	// native subscriber (a dashboard outside the page).
+	dashboard := nativeClient(t, lab, "dashboard")
+	var dashboardGot atomic.Int64
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	if err := dashboard.SubscribeTopic(sctx, "load/#", protocol.QoS0, func(*client.Message) { dashboardGot.Add(1) }); err != nil {
+		t.Fatal(err)
+	}
+	scancel()
+	ctx, stop := context.WithCancel(context.Background())
+	var sent atomic.Int64
+	done := make(chan struct{})
+	const devices, perDevice = 20, 50
+	for i := range devices {
+		c := nativeClient(t, lab, fmt.Sprintf("device-%02d", i))
+		go func() {
+			defer func() { done <- struct{}{} }()
+			tick := time.NewTicker(time.Second / perDevice)
+			defer tick.Stop()
+			m := &client.Message{Topic: fmt.Sprintf("load/device-%02d/telemetry", i), Payload: []byte(`{"t":21.5}`)}
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+				}
+				if c.Publish(ctx, m) == nil {
+					sent.Add(1)
+				}
+			}
+		}()
+	}
+	stopLoad := func() {
+		stop()
+		for range devices {
+			<-done
+		}
+	}
+	defer stopLoad()
+	start := time.Now()
+	p.tab.WaitVisible("#viz-sampled")
+	loaded := vizMeasure(p, 5000)
+
+	// And a subscriber in the page that receives them all too.
+	p.set("#viz-sub-filter", "load/#")
+	p.set("#viz-sub-qos", "0")
+	p.set("#viz-sub-persistent", false)
+	p.tab.Click("#viz-add-sub")
+	p.tab.WaitFunc(`document.querySelectorAll('li[data-sub][data-state="online"]').length === 2`)
+	inPage := vizMeasure(p, 5000)
+	busy := vizControlFigures(p, 3)
+	rate := float64(sent.Load()) / time.Since(start).Seconds()
+	t.Logf("quiet: %.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms)",
+		quiet.RAF, quiet.Diagram, quiet.LongTasks, quiet.LongestMS)
+	t.Logf("under load (%.0f msg/s from %d devices to a native subscriber): "+
+		"%.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms), at most %d dots, %q",
+		rate, devices, loaded.RAF, loaded.Diagram, loaded.LongTasks, loaded.LongestMS, loaded.MaxDots, loaded.Sampled)
+	t.Logf("same, and a subscriber in the page receives them all: "+
+		"%.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms), at most %d dots, %q",
+		inPage.RAF, inPage.Diagram, inPage.LongTasks, inPage.LongestMS, inPage.MaxDots, inPage.Sampled)
+	for _, f := range idle {
+		t.Logf("click to effect, quiet:  %-52s %6.0f ms", f.what, f.ms)
+	}
+	for _, f := range busy {
+		t.Logf("click to effect, loaded: %-52s %6.0f ms", f.what, f.ms)
+	}
+	if n := max(loaded.MaxDots, inPage.MaxDots); n > 160 {
+		t.Errorf("%d dots at once, over the bound of 160", n)
+	}
+	if dashboardGot.Load() == 0 {
+		t.Error("the dashboard received nothing")
+	}
+	if loaded.Sampled == "" {
+		t.Error("the broker sampled its route events, and the page did not say so")
+	}
+	p.checkClean()
+}
+
+type vizFigure struct {
+	what string
+	ms   float64
+}
+
+// vizControlFigures measures click to effect for the page's controls:
+// the pause button, adding a subscriber (its node shows in the diagram)
+// and publishing once (the page's first subscriber, on viz/#, counts it;
+// the first time also the publisher's dot leaves). pinned is how many
+// subscribers of the page the diagram shows after the new one.
+func vizControlFigures(p *vizPage, pinned int) []vizFigure {
+	p.t.Helper()
+	var out []vizFigure
+	measure := func(what, selector, condition string) {
+		out = append(out, vizFigure{what, vizClickToEffect(p, selector, condition)})
+	}
+	measure("pause (badge shows)", "#viz-pause", `document.querySelector(".viz-paused")`)
+	measure("resume (badge goes)", "#viz-pause", `!document.querySelector(".viz-paused")`)
+	p.set("#viz-sub-filter", "viz/#")
+	p.set("#viz-sub-qos", "1")
+	measure("add subscriber (its node shows)", "#viz-add-sub",
+		fmt.Sprintf(`document.querySelectorAll('g[data-role="subscriber"][data-pinned="true"]').length === %d`, pinned))
+	p.tab.WaitFunc(fmt.Sprintf(`document.querySelectorAll('li[data-sub][data-state="online"]').length === %d`, pinned))
+	received := `parseInt(document.querySelector("li[data-sub] .viz-sub-received").textContent)`
+	before := vizEval[int](p, received)
+	if pinned == 1 {
+		p.tab.Click("#viz-pub-once") // makes and connects the publisher
+		before++
+		p.tab.WaitFunc(fmt.Sprintf(`%s === %d`, received, before))
+		sent := `document.querySelector('g[data-role="publisher"][data-pinned="true"]').dataset.sent`
+		p.tab.WaitFunc(sent + ` === "1"`)
+		measure("publish once (its dot leaves the publisher)", "#viz-pub-once", sent+` === "2"`)
+		before++
+		p.tab.WaitFunc(fmt.Sprintf(`%s === %d`, received, before))
+	}
+	measure("publish once (the page's subscriber receives it)", "#viz-pub-once", fmt.Sprintf(`%s === %d`, received, before+1))
+	return out
+}
+
+func TestVisualizeSlowSubscriberQueues(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t)
+	p := openVisualizer(t, lab)
+	s := p.addSubscriber("viz/slow", 1, false)
+	p.clickSub(s, "viz-slow")
+	p.tab.WaitFunc(`document.querySelector(` + js(`li[data-sub="`+s+`"] .viz-slow`) + `).getAttribute("aria-pressed") === "true"`)
+
+	// The subscriber takes its time over each message, so its window
+	// (Receive Maximum 4) fills and the broker queues the rest, then
+	// sends them one by one as acknowledgements come.
+	pub := nativeClient(t, lab, "native-fast")
+	const n = 8
+	for i := range n {
+		publish(t, pub, "viz/slow", protocol.QoS1, fmt.Sprintf("job %d", i))
+	}
+	p.tab.WaitFunc(`+(document.querySelector(` + js(node(s)) + `) || {dataset: {}}).dataset.queue > 0`)
+	p.waitNode(s, "received", strconv.Itoa(n))
+	p.waitNode(s, "queue", "0")
+	p.tab.WaitText(`li[data-sub="`+s+`"] .viz-sub-received`, strconv.Itoa(n))
 	p.checkClean()
 }

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +63,8 @@ type flight struct {
 	topic   string
 	qos     int
 	size    int
-	weight  int64
+	weight  int64 // messages it stands for
+	events  int   // route events merged into it
 	refused string
 	legs    []leg
 	key     string
@@ -77,11 +77,21 @@ type flight struct {
 // retained topic.
 type leg struct {
 	to      string   // subscriber; "" is the others row
-	members []string // the clients the others row stands for here
+	members []member // the clients the others row stands for here
 	kind    DotKind  // DotDeliver, DotQueue, DotDrop, DotRetain, DotDrain
 	reason  string   // of a drop
 	arrived bool
 }
+
+// member is a client without a row that a leg to the others row stands
+// for, with the messages it gets from the leg.
+type member struct {
+	id string
+	w  int64
+}
+
+// maxMembers bounds the clients one leg to the others row counts for.
+const maxMembers = 64
 
 // bundle is a flight waiting for room among the dots, carrying every
 // alike message that came meanwhile.
@@ -186,19 +196,24 @@ func (m *Model) addLeg(f *flight, id string, kind DotKind, reason string) {
 	for i := range f.legs {
 		l := &f.legs[i]
 		if l.to == "" && l.kind == kind && l.reason == reason {
-			l.members = append(l.members, id)
+			if len(l.members) < maxMembers {
+				l.members = append(l.members, member{id, f.weight})
+			}
 			return
 		}
 	}
-	f.legs = append(f.legs, leg{kind: kind, reason: reason, members: []string{id}})
+	f.legs = append(f.legs, leg{kind: kind, reason: reason, members: []member{{id, f.weight}}})
 }
 
-// flightKey says which flights may share a dot: same path, same targets.
-func flightKey(f *flight) string {
+// key says which flights may share a dot: those that start on the same
+// row and go to the same rows in the same ways.
+func (m *Model) key(f *flight) string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(int(f.kind)))
 	b.WriteByte('|')
-	b.WriteString(f.from)
+	if f.kind == flightDrain || m.pubs.row(f.from) >= 0 {
+		b.WriteString(f.from)
+	}
 	if f.refused != "" {
 		b.WriteString("|refused:")
 		b.WriteString(f.refused)
@@ -208,15 +223,36 @@ func flightKey(f *flight) string {
 		b.WriteString(strconv.Itoa(int(l.kind)))
 		b.WriteByte(':')
 		b.WriteString(l.to)
-		if l.to == "" {
-			b.WriteString(strings.Join(l.members, ","))
-		}
 		if l.reason != "" {
 			b.WriteByte(':')
 			b.WriteString(l.reason)
 		}
 	}
 	return b.String()
+}
+
+// merge makes o carry f too: alike flights have alike legs, in order.
+func (m *Model) merge(o, f *flight) {
+	o.weight += f.weight
+	o.events += f.events
+	m.bundled += f.weight
+	for i := range f.legs {
+		if i >= len(o.legs) || f.legs[i].to != "" {
+			continue
+		}
+	next:
+		for _, fm := range f.legs[i].members {
+			for j := range o.legs[i].members {
+				if om := &o.legs[i].members[j]; om.id == fm.id {
+					om.w += fm.w
+					continue next
+				}
+			}
+			if len(o.legs[i].members) < maxMembers {
+				o.legs[i].members = append(o.legs[i].members, fm)
+			}
+		}
+	}
 }
 
 // launch starts f, or when MaxDots dots are already out, lets it ride
@@ -227,8 +263,9 @@ func (m *Model) launch(f *flight) {
 	m.seq++
 	f.seq = m.seq
 	f.start = m.now
+	f.events = max(f.events, 1)
 	f.cost = max(1, len(f.legs))
-	f.key = flightKey(f)
+	f.key = m.key(f)
 	if m.cost+f.cost <= m.cfg.MaxDots {
 		m.flights = append(m.flights, f)
 		m.cost += f.cost
@@ -237,14 +274,12 @@ func (m *Model) launch(f *flight) {
 	for i := len(m.flights) - 1; i >= 0; i-- {
 		o := m.flights[i]
 		if o.key == f.key && m.elapsed(o, m.now) < m.cfg.Leg {
-			o.weight += f.weight
-			m.bundled += f.weight
+			m.merge(o, f)
 			return
 		}
 	}
 	if b, ok := m.pending[f.key]; ok {
-		b.f.weight += f.weight
-		m.bundled += f.weight
+		m.merge(b.f, f)
 		return
 	}
 	if len(m.pending) < maxPending {
@@ -268,18 +303,16 @@ func (m *Model) drain(c *clientState, n int) {
 		return
 	}
 	k := min(n, maxDrains)
-	to := c.id
-	var members []string
-	if m.subs.row(c.id) < 0 {
-		to, members = "", []string{c.id}
-	}
 	for i := range k {
 		w := n / k
 		if i < n%k {
 			w++
 		}
-		f := &flight{kind: flightDrain, from: c.id, weight: int64(w),
-			legs: []leg{{to: to, members: members, kind: DotDrain}}}
+		l := leg{to: c.id, kind: DotDrain}
+		if m.subs.row(c.id) < 0 {
+			l = leg{kind: DotDrain, members: []member{{c.id, int64(w)}}}
+		}
+		f := &flight{kind: flightDrain, from: c.id, weight: int64(w), legs: []leg{l}}
 		m.launch(f)
 		f.start += time.Duration(i) * m.cfg.Leg / 4
 	}
@@ -291,8 +324,16 @@ func (m *Model) comingToQueue(id string) int {
 	count := func(f *flight) {
 		for i := range f.legs {
 			l := &f.legs[i]
-			if l.kind == DotQueue && !l.arrived && (l.to == id || l.to == "" && slices.Contains(l.members, id)) {
+			if l.kind != DotQueue || l.arrived {
+				continue
+			}
+			if l.to == id {
 				n += f.weight
+			}
+			for _, mb := range l.members {
+				if l.to == "" && mb.id == id {
+					n += mb.w
+				}
 			}
 		}
 	}
@@ -319,20 +360,20 @@ func (m *Model) arrive(f *flight, l *leg) {
 	}
 	members := l.members
 	if l.to != "" {
-		members = []string{l.to}
+		members = []member{{l.to, f.weight}}
 	}
-	for _, id := range members {
-		c := m.clients[id]
+	for _, mb := range members {
+		c := m.clients[mb.id]
 		if c == nil {
 			continue
 		}
 		switch l.kind {
 		case DotDeliver, DotDrain:
-			c.received += f.weight
+			c.received += mb.w
 		case DotQueue:
-			c.queue += int(f.weight)
+			c.queue += int(mb.w)
 		case DotDrop:
-			c.dropped += f.weight
+			c.dropped += mb.w
 		}
 	}
 	if l.kind == DotDrop {
@@ -438,7 +479,9 @@ type Note struct {
 	Count int64
 	// At is the model time the note was made or last added to.
 	At time.Duration
-	// X, Y place the note in a Scene; Opacity fades it out.
+	// X, Y place the note in a Scene: a refusal starts there, inside the
+	// broker; other notes are centred there, between the broker and the
+	// subscriber, within NoteWidth. Opacity fades the note out.
 	X, Y    float64
 	Opacity float64
 }

@@ -8,14 +8,15 @@ import "time"
 const (
 	Width = 960
 
-	nodeW      = 190
+	nodeW      = 176
 	nodeH      = 44
 	pubLeft    = 12
 	pubRight   = pubLeft + nodeW
-	brokerLeft = 350
-	// BrokerRight is the broker's right edge; the subscribers' queues
-	// stack leftwards from it.
-	brokerRight = 610
+	brokerLeft = 300
+	// brokerRight is the broker's right edge; the subscribers' queues
+	// stack leftwards from it, and between it and the subscribers there is
+	// room for a note on what happened to their messages.
+	brokerRight = 520
 	subLeft     = Width - 12 - nodeW
 	top         = 44 // below the column headings
 	rowH        = 58
@@ -134,3 +135,7 @@ func (c *column) remove(id string) {
 		c.slots = c.slots[:len(c.slots)-1]
 	}
 }
+
+// NoteWidth is the room for a note between the broker and a subscriber,
+// and inside the broker.
+const NoteWidth = subLeft - brokerRight - 12

@@ -236,7 +236,7 @@ func TestDropsSayWhy(t *testing.T) {
 	}
 	for _, n := range s.Notes {
 		sn := nodeOf(t, s.Subscribers, n.Client)
-		if n.Kind != NoteDrop || n.Count != 1 || n.Reason == "" || !near(n.Y, sn.Box.Y+2) {
+		if n.Kind != NoteDrop || n.Count != 1 || n.Reason == "" || !near(n.Y, sn.Box.Y+sn.Box.H/2-8) {
 			t.Errorf("note %+v: want a drop note with the reason on %s's row", n, n.Client)
 		}
 		if sn.Dropped != 1 || sn.Received != 0 {
@@ -346,11 +346,22 @@ func TestSnapshotEndsSessionsItNoLongerLists(t *testing.T) {
 func TestDotsStayBoundedAndEveryMessageCounts(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name       string
-		publishers int
+		name  string
+		route func(i int) *Route
+		// receive and drop say whether a and b receive or drop every
+		// message.
+		receive, drop bool
 	}{
-		{"one publisher", 1},
-		{"more kinds than bundles", maxPending * 3},
+		{"one publisher", func(i int) *Route {
+			return &Route{From: "p", Topic: "t", Delivered: []Target{{Client: "a"}, {Client: "b"}}, Sampled: 1}
+		}, true, false},
+		{"a fleet of publishers", func(i int) *Route {
+			return &Route{From: fmt.Sprintf("p%d", i%200), Topic: "t", Delivered: []Target{{Client: "a"}, {Client: "b"}}, Sampled: 1}
+		}, true, false},
+		{"more kinds than bundles", func(i int) *Route {
+			why := fmt.Sprintf("reason %d", i%(3*maxPending))
+			return &Route{From: "p", Topic: "t", Dropped: []Drop{{Client: "a", Reason: why}, {Client: "b", Reason: why}}, Sampled: 1}
+		}, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -361,14 +372,10 @@ func TestDotsStayBoundedAndEveryMessageCounts(t *testing.T) {
 			maxDots := 0
 			for i := range n {
 				at := time.Duration(i) * time.Millisecond / 10 // 10,000 a second
-				m.Apply(&Route{From: fmt.Sprintf("p%d", i%tt.publishers), Topic: "t",
-					Delivered: []Target{{Client: "a"}, {Client: "b"}}, Sampled: 1}, at)
+				m.Apply(tt.route(i), at)
 				if i%50 == 0 {
 					maxDots = max(maxDots, len(m.Scene(at).Dots))
 				}
-			}
-			if maxDots > 20 {
-				t.Errorf("%d dots at once, want at most 20", maxDots)
 			}
 			end := time.Duration(n)*time.Millisecond/10 + 1000*L
 			var s *Scene
@@ -380,12 +387,19 @@ func TestDotsStayBoundedAndEveryMessageCounts(t *testing.T) {
 				t.Errorf("%d dots at once, want at most 20", maxDots)
 			}
 			for _, id := range []string{"a", "b"} {
-				if got := nodeOf(t, s.Subscribers, id).Received; got != n {
-					t.Errorf("%s received %d, want all %d", id, got, n)
+				node := nodeOf(t, s.Subscribers, id)
+				if got, want := node.Received, int64(vizIf(tt.receive, n, 0)); got != want {
+					t.Errorf("%s received %d, want %d", id, got, want)
+				}
+				if got, want := node.Dropped, int64(vizIf(tt.drop, n, 0)); got != want {
+					t.Errorf("%s dropped %d, want %d", id, got, want)
 				}
 			}
 			if s.Bundled+s.Undrawn == 0 {
 				t.Error("nothing was bundled: the bound was not reached")
+			}
+			if tt.drop && s.Undrawn == 0 {
+				t.Error("nothing was counted without a dot: the bound on bundles was not reached")
 			}
 			var sent int64
 			for _, p := range s.Publishers {
@@ -395,6 +409,37 @@ func TestDotsStayBoundedAndEveryMessageCounts(t *testing.T) {
 				t.Errorf("publishers sent %d, want %d", sent, n)
 			}
 		})
+	}
+}
+
+func vizIf(cond bool, a, b int) int {
+	if cond {
+		return a
+	}
+	return b
+}
+
+func TestOthersRowCountsEachMember(t *testing.T) {
+	t.Parallel()
+	m := newModel(t, Config{MaxSubscribers: 1, MaxDots: 2})
+	snapshot(m, 0, sub("shown", true, 0, 0, "#"))
+	const n = 100
+	for i := range n {
+		h := fmt.Sprintf("h%d", i%5)
+		m.Apply(&Route{From: "p", Topic: "t", Delivered: []Target{{Client: h}}, Sampled: 1}, time.Duration(i)*time.Millisecond)
+	}
+	s := m.Scene(1000 * L)
+	others := s.Subscribers[len(s.Subscribers)-1]
+	if others.ID != "" || others.Others != 5 || others.Received != n {
+		t.Fatalf("others row %+v, want 5 clients and %d received", others, n)
+	}
+	if s.Bundled == 0 {
+		t.Fatal("nothing was bundled")
+	}
+	for i := range 5 {
+		if got := m.clients[fmt.Sprintf("h%d", i)].received; got != n/5 {
+			t.Errorf("h%d received %d, want %d", i, got, n/5)
+		}
 	}
 }
 

@@ -87,6 +87,8 @@ type Shelf struct {
 }
 
 // Dot is one message, or a bundle of Weight alike messages, on its way.
+// Weight counts the messages the broker's sampling stands for too;
+// Bundled is how many reported messages rode together in the dot.
 type Dot struct {
 	// Seq numbers the flight the dot belongs to: the dots of one message
 	// share it.
@@ -94,6 +96,7 @@ type Dot struct {
 	Kind    DotKind
 	Pos     Point
 	Weight  int64
+	Bundled int
 	From    string // publisher
 	To      string // subscriber ("" for the others row or none yet)
 	Topic   string
@@ -194,10 +197,10 @@ func (m *Model) Scene(now time.Duration) *Scene {
 		age := m.now - n.At
 		n.Opacity = min(1, 2*(1-float64(age)/float64(m.cfg.NoteTTL)))
 		switch n.Kind {
-		case NoteRefused:
-			n.X, n.Y = (pubRight+brokerLeft)/2, pubY(n.Client)-nodeH/2+2
-		default:
-			n.X, n.Y = (brokerRight+subLeft)/2, subY(n.Client)-nodeH/2+2
+		case NoteRefused: // inside the broker, which refused it
+			n.X, n.Y = brokerLeft+8, pubY(n.Client)-8
+		default: // between the broker and the subscriber
+			n.X, n.Y = (brokerRight+subLeft)/2, subY(n.Client)-8
 		}
 		s.Notes = append(s.Notes, n)
 	}
@@ -267,7 +270,7 @@ func (m *Model) dots(out []Dot, f *flight, pubY, subY func(string) float64, shel
 	frac := func(from time.Duration, span time.Duration) float64 {
 		return float64(t-from) / float64(span)
 	}
-	dot := Dot{Seq: f.seq, Weight: f.weight, From: f.from, Topic: f.topic, QoS: f.qos, Opacity: 1}
+	dot := Dot{Seq: f.seq, Weight: f.weight, Bundled: f.events, From: f.from, Topic: f.topic, QoS: f.qos, Opacity: 1}
 	if f.kind == flightDrain {
 		dot.From = ""
 	}

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mqttlab/mqttlab/app/flow"
+	"github.com/mqttlab/mqttlab/app/i18n"
+)
+
+func TestVizBrokerURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ page, want string }{
+		{"http://127.0.0.1:8080/visualize", "ws://127.0.0.1:8080/mqtt"},
+		{"https://lab.example/visualize?x=1", "wss://lab.example/mqtt"},
+	} {
+		u, err := url.Parse(tt.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := vizBrokerURL(u); got != tt.want {
+			t.Errorf("vizBrokerURL(%s) = %s, want %s", tt.page, got, tt.want)
+		}
+	}
+}
+
+// Every reason the broker gives (server/broker/TELEMETRY.md) reads in the
+// reader's language; an unknown one reads as the broker wrote it.
+func TestVizReasonsAreTranslated(t *testing.T) {
+	t.Parallel()
+	for _, r := range vizReasons {
+		if !i18n.Has(r.key) {
+			t.Errorf("reason %q: message %q is not in the catalog", r.prefix, r.key)
+		}
+	}
+	for _, reason := range []string{
+		"offline (QoS 0 is not queued)", "session queue full", "connection buffer full (slow consumer)",
+		"larger than the client's maximum packet size", "message expired", "not authorized to read the topic",
+		"not authorized to publish to secret/x", "clients cannot publish to $SYS topics",
+		"session expired", "clean session ended with its connection",
+	} {
+		zh := vizReason(i18n.Zh, reason)
+		if zh == reason || zh == "" || strings.HasPrefix(zh, "[") {
+			t.Errorf("reason %q reads %q in Chinese", reason, zh)
+		}
+	}
+	if got := vizReason(i18n.Zh, "a reason from a newer broker"); got != "a reason from a newer broker" {
+		t.Errorf("an unknown reason reads %q", got)
+	}
+}
+
+func TestVizClip(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"building/lobby/door/1", 10, "building/…"},
+		{"订阅者离线，消息不排队", 6, "订阅者离线…"},
+	} {
+		if got := vizClip(tt.s, tt.n); got != tt.want {
+			t.Errorf("vizClip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestVizSameRows(t *testing.T) {
+	t.Parallel()
+	a := []flow.Node{{ID: "x", Received: 1}, {ID: "y"}}
+	counts := []flow.Node{{ID: "x", Received: 9}, {ID: "y"}}
+	moved := []flow.Node{{ID: "y"}, {ID: "x"}}
+	offline := []flow.Node{{ID: "x", Online: true}, {ID: "y"}}
+	if !vizSameRows(a, counts) {
+		t.Error("new counts alone made the rows differ")
+	}
+	for _, b := range [][]flow.Node{moved, offline, a[:1]} {
+		if vizSameRows(a, b) {
+			t.Errorf("%v and %v: the same rows?", a, b)
+		}
+	}
+}
