@@ -1,9 +1,6 @@
 package app
 
 import (
-	"sync/atomic"
-	"time"
-
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/mqttlab/mqttlab/app/flow"
@@ -13,13 +10,9 @@ import (
 // vizSlowMotion is the diagram's speed in slow motion.
 const vizSlowMotion = 0.25
 
-// vizRefresh is how often the page redraws its controls while its
-// experiment clients count messages.
-const vizRefresh = 250 * time.Millisecond
-
 // visualizePage is /visualize: the decoupling diagram of the whole broker,
-// with controls to pause and slow it and experiment clients to watch the
-// broker queue, share out, retain and drop messages.
+// with controls to pause and slow it, and experiment clients (vizLabPanel)
+// to watch the broker queue, share out, retain and drop messages.
 type visualizePage struct {
 	goapp.Compo
 
@@ -28,35 +21,15 @@ type visualizePage struct {
 	lab  *vizExperiments
 
 	paused, slow bool
-
-	subFilter     string
-	subQoS        string
-	subPersistent bool
-	subErr        string
-
-	pubTopic  string
-	pubQoS    string
-	pubRetain bool
-	pubRate   float64
-	pubErr    string
-
-	redraw atomic.Bool // a redraw is dispatched and not done yet
 }
 
-// OnInit sets the forms' defaults, on the server too.
-func (p *visualizePage) OnInit() {
-	p.subFilter, p.subQoS, p.subPersistent = "viz/#", "1", true
-	p.pubTopic, p.pubQoS, p.pubRate = "viz/hello", "1", 1
-}
-
-// OnMount connects the page's observer and keeps its controls current.
+// OnMount connects the page's observer and makes its experiments.
 func (p *visualizePage) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &p.lang)
 	url := vizBrokerURL(ctx.Page().URL())
 	p.feed = newVizFeed(flow.Config{})
 	p.feed.Start(url)
-	p.lab = newVizExperiments(url, p.feed, func() { p.requestRedraw(ctx) })
-	ctx.Async(func() { p.refresh(ctx) })
+	p.lab = newVizExperiments(url, p.feed)
 }
 
 // OnDismount closes the page's clients.
@@ -66,34 +39,6 @@ func (p *visualizePage) OnDismount() {
 	}
 	if p.feed != nil {
 		p.feed.Stop()
-	}
-}
-
-// requestRedraw asks for one redraw of the page, however many goroutines
-// ask before it is done.
-func (p *visualizePage) requestRedraw(ctx goapp.Context) {
-	if p.redraw.Swap(true) {
-		return
-	}
-	ctx.Dispatch(func(goapp.Context) { p.redraw.Store(false) })
-}
-
-// refresh redraws the controls while experiment clients count messages.
-func (p *visualizePage) refresh(ctx goapp.Context) {
-	t := time.NewTicker(vizRefresh)
-	defer t.Stop()
-	var last int64
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		n := p.lab.counted()
-		if n != last {
-			last = n
-			p.requestRedraw(ctx)
-		}
 	}
 }
 
@@ -119,10 +64,7 @@ func (p *visualizePage) Render() goapp.UI {
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.slow = !p.slow; p.applyRate() }),
 		),
 		&flowDiagram{Lang: l, Feed: p.feed},
-		goapp.Div().Class("viz-panels").Body(
-			p.renderSubscribers(),
-			p.renderPublisher(),
-		),
+		&vizLabPanel{Lang: l, Lab: p.lab},
 	}}
 }
 

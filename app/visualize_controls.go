@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
+	"github.com/mqttlab/mqttlab/app/i18n"
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
@@ -26,13 +29,113 @@ func (x *vizExperiments) counted() int64 {
 	return n
 }
 
+// vizRefresh is how often the panel redraws while its clients count
+// messages.
+const vizRefresh = 250 * time.Millisecond
+
+// vizLabPanel is the part of /visualize where the user makes experiment
+// clients: subscribers to add and then take offline, bring back or slow
+// down, and a publisher. It redraws itself as its clients count messages,
+// so that the page around it does not.
+type vizLabPanel struct {
+	goapp.Compo
+
+	// Lang is the language to render in.
+	Lang i18n.Lang
+	// Lab holds the clients; nil before the page has mounted.
+	Lab *vizExperiments
+
+	subFilter     string
+	subQoS        string
+	subPersistent bool
+	subErr        string
+
+	pubTopic  string
+	pubQoS    string
+	pubRetain bool
+	pubRate   float64
+	pubErr    string
+
+	redraw atomic.Bool                    // a redraw is dispatched and not done yet
+	labRef atomic.Pointer[vizExperiments] // Lab, for the refresh goroutine
+}
+
+// OnInit sets the forms' defaults, on the server too.
+func (p *vizLabPanel) OnInit() {
+	p.subFilter, p.subQoS, p.subPersistent = "viz/#", "1", true
+	p.pubTopic, p.pubQoS, p.pubRate = "viz/hello", "1", 1
+}
+
+// OnMount has the panel redrawn when its clients change, and while they
+// count messages.
+func (p *vizLabPanel) OnMount(ctx goapp.Context) {
+	p.follow(ctx)
+	ctx.Async(func() { p.refresh(ctx) })
+}
+
+// OnUpdate follows a new Lab from the page.
+func (p *vizLabPanel) OnUpdate(ctx goapp.Context) { p.follow(ctx) }
+
+func (p *vizLabPanel) follow(ctx goapp.Context) {
+	p.labRef.Store(p.Lab)
+	if p.Lab != nil {
+		p.Lab.onChange(func() { p.requestRedraw(ctx) })
+	}
+}
+
+// OnDismount stops the redraws.
+func (p *vizLabPanel) OnDismount() {
+	if p.Lab != nil {
+		p.Lab.onChange(nil)
+	}
+}
+
+// requestRedraw asks for one redraw, however many goroutines ask before
+// it is done.
+func (p *vizLabPanel) requestRedraw(ctx goapp.Context) {
+	if p.redraw.Swap(true) {
+		return
+	}
+	ctx.Dispatch(func(goapp.Context) { p.redraw.Store(false) })
+}
+
+// refresh redraws the panel while its clients count messages.
+func (p *vizLabPanel) refresh(ctx goapp.Context) {
+	t := time.NewTicker(vizRefresh)
+	defer t.Stop()
+	var last int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		lab := p.labRef.Load()
+		if lab == nil {
+			continue
+		}
+		if n := lab.counted(); n != last {
+			last = n
+			p.requestRedraw(ctx)
+		}
+	}
+}
+
+// Render draws the subscribers' and the publisher's panels.
+func (p *vizLabPanel) Render() goapp.UI {
+	return goapp.Div().Class("viz-panels").Body(
+		p.renderSubscribers(),
+		p.renderPublisher(),
+	)
+}
+
 // renderSubscribers is the panel that adds experiment subscribers and
 // lists them with what can be done to each.
-func (p *visualizePage) renderSubscribers() goapp.UI {
-	l := p.lang
+func (p *vizLabPanel) renderSubscribers() goapp.UI {
+	l := p.Lang
 	var subs []*vizSubscriber
-	if p.lab != nil {
-		subs = p.lab.Subscribers()
+	if p.Lab != nil {
+		subs = p.Lab.Subscribers()
 	}
 	items := make([]goapp.UI, 0, len(subs))
 	for _, s := range subs {
@@ -67,11 +170,11 @@ func (p *visualizePage) renderSubscribers() goapp.UI {
 	)
 }
 
-func (p *visualizePage) addSubscriber() {
-	l := p.lang
+func (p *vizLabPanel) addSubscriber() {
+	l := p.Lang
 	qos, err := vizQoS(p.subQoS)
 	if err == nil {
-		err = p.lab.AddSubscriber(strings.TrimSpace(p.subFilter), qos, p.subPersistent)
+		err = p.Lab.AddSubscriber(strings.TrimSpace(p.subFilter), qos, p.subPersistent)
 	}
 	p.subErr = ""
 	if err != nil {
@@ -79,8 +182,8 @@ func (p *visualizePage) addSubscriber() {
 	}
 }
 
-func (p *visualizePage) renderSubscriber(s *vizSubscriber) goapp.UI {
-	l := p.lang
+func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
+	l := p.Lang
 	state, err := s.State()
 	session := l.T("visualize.subs.clean")
 	if s.Persistent {
@@ -109,19 +212,19 @@ func (p *visualizePage) renderSubscriber(s *vizSubscriber) goapp.UI {
 	var actions []goapp.UI
 	if state == vizSubOnline {
 		actions = append(actions,
-			button("viz-offline", l.T("visualize.subs.disconnect"), func() { p.lab.Offline(id, false) }).
+			button("viz-offline", l.T("visualize.subs.disconnect"), func() { p.Lab.Offline(id, false) }).
 				Title(l.T("visualize.subs.disconnect_tip")),
-			button("viz-drop", l.T("visualize.subs.drop"), func() { p.lab.Offline(id, true) }).
+			button("viz-drop", l.T("visualize.subs.drop"), func() { p.Lab.Offline(id, true) }).
 				Title(l.T("visualize.subs.drop_tip")),
 		)
 	}
 	if state == vizSubOffline || state == vizSubFailed {
-		actions = append(actions, button("viz-online", l.T("visualize.subs.reconnect"), func() { p.lab.Online(id) }))
+		actions = append(actions, button("viz-online", l.T("visualize.subs.reconnect"), func() { p.Lab.Online(id) }))
 	}
 	actions = append(actions,
-		button("viz-slow", l.T("visualize.subs.slow"), func() { p.lab.SetSlow(id, !slow) }).
+		button("viz-slow", l.T("visualize.subs.slow"), func() { p.Lab.SetSlow(id, !slow) }).
 			Aria("pressed", slow).Title(l.T("visualize.subs.slow_tip")),
-		button("viz-remove", l.T("visualize.subs.remove"), func() { p.lab.Remove(id) }),
+		button("viz-remove", l.T("visualize.subs.remove"), func() { p.Lab.Remove(id) }),
 	)
 	return goapp.Li().DataSet("sub", id).DataSet("state", state.String()).Body(
 		goapp.Div().Class("viz-sub-head").Body(
@@ -138,11 +241,11 @@ func (p *visualizePage) renderSubscriber(s *vizSubscriber) goapp.UI {
 }
 
 // renderPublisher is the panel of the page's publisher.
-func (p *visualizePage) renderPublisher() goapp.UI {
-	l := p.lang
+func (p *vizLabPanel) renderPublisher() goapp.UI {
+	l := p.Lang
 	var pub *vizPublisher
-	if p.lab != nil {
-		pub, _ = p.lab.current()
+	if p.Lab != nil {
+		pub, _ = p.Lab.current()
 	}
 	running := pub != nil && pub.Running()
 	start := l.T("visualize.pub.start")
@@ -208,7 +311,7 @@ func (x *vizExperiments) current() (*vizPublisher, bool) {
 
 // message is the message the publisher form describes, or why it cannot
 // be sent.
-func (p *visualizePage) message() (client.Message, error) {
+func (p *vizLabPanel) message() (client.Message, error) {
 	qos, err := vizQoS(p.pubQoS)
 	if err != nil {
 		return client.Message{}, err
@@ -220,22 +323,22 @@ func (p *visualizePage) message() (client.Message, error) {
 	return client.Message{Topic: topic, QoS: qos, Retain: p.pubRetain}, nil
 }
 
-func (p *visualizePage) publisher() (*vizPublisher, client.Message, bool) {
+func (p *vizLabPanel) publisher() (*vizPublisher, client.Message, bool) {
 	p.pubErr = ""
 	m, err := p.message()
 	var pub *vizPublisher
 	if err == nil {
-		pub, err = p.lab.Publisher()
+		pub, err = p.Lab.Publisher()
 	}
 	if err != nil {
-		p.pubErr = fmt.Sprintf(p.lang.T("visualize.pub.error"), err)
+		p.pubErr = fmt.Sprintf(p.Lang.T("visualize.pub.error"), err)
 		return nil, m, false
 	}
 	return pub, m, true
 }
 
-func (p *visualizePage) togglePublishing(ctx goapp.Context) {
-	if pub, ok := p.lab.current(); ok && pub.Running() {
+func (p *vizLabPanel) togglePublishing(ctx goapp.Context) {
+	if pub, ok := p.Lab.current(); ok && pub.Running() {
 		pub.Stop()
 		return
 	}
@@ -246,12 +349,12 @@ func (p *visualizePage) togglePublishing(ctx goapp.Context) {
 	pub.Start(m, p.pubRate, func() { p.requestRedraw(ctx) })
 }
 
-func (p *visualizePage) publishOnce(ctx goapp.Context) {
+func (p *vizLabPanel) publishOnce(ctx goapp.Context) {
 	pub, m, ok := p.publisher()
 	if !ok {
 		return
 	}
-	l := p.lang
+	l := p.Lang
 	go func() {
 		err := pub.Once(m)
 		ctx.Dispatch(func(goapp.Context) {
