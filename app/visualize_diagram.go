@@ -55,8 +55,7 @@ type flowDiagram struct {
 	pending atomic.Bool             // a frame is dispatched and not drawn yet
 	drawn   atomic.Uint64           // model version of the last frame
 	scene   *flow.Scene
-	state   vizFeedState
-	err     error
+	status  vizFeedStatus
 	rate    float64
 
 	// The clients as last drawn: their figures are drawn again at most
@@ -123,7 +122,7 @@ func (d *flowDiagram) frame() {
 	if now.Sub(d.nodesAt) >= vizFigures || !vizSameRows(d.pubs, d.scene.Publishers) || !vizSameRows(d.subs, d.scene.Subscribers) {
 		d.pubs, d.subs, d.nodesAt = d.scene.Publishers, d.scene.Subscribers, now
 	}
-	d.state, d.err = f.Status()
+	d.status = f.Status()
 	d.rate = f.Rate()
 	d.frames++
 	if since := time.Since(d.fpsSince); since >= time.Second {
@@ -155,19 +154,23 @@ func (d *flowDiagram) renderStatus(s *flow.Scene) goapp.UI {
 	switch {
 	case d.Feed == nil || !goapp.IsClient:
 		state = goapp.Span().Class("viz-state").Text(l.T("visualize.state.idle"))
-	case d.state == vizLive:
+	case d.status.State == vizLive:
 		state = goapp.Span().Class("viz-state", "viz-live").Text(l.T("visualize.state.live"))
-	case d.state == vizDown:
+	case d.status.State == vizDown:
 		msg := l.T("visualize.state.down")
-		if d.err != nil {
-			msg += " " + d.err.Error()
+		if d.status.Err != nil {
+			msg += " " + d.status.Err.Error()
 		}
 		state = goapp.Span().Class("viz-state", "viz-down").Text(msg)
 	default:
 		state = goapp.Span().Class("viz-state").Text(l.T("visualize.state.connecting"))
 	}
 	items := []goapp.UI{state}
-	if d.Feed != nil && d.rate == 0 && d.state == vizLive {
+	if d.status.Unread > 0 {
+		items = append(items, goapp.Span().Class("viz-badge", "viz-unread").Attr("role", "alert").
+			Text(fmt.Sprintf(l.T("visualize.status.unread"), d.status.Unread, d.status.UnreadErr)))
+	}
+	if d.Feed != nil && d.rate == 0 && d.status.State == vizLive {
 		items = append(items, goapp.Span().Class("viz-badge", "viz-paused").Text(l.T("visualize.status.paused")))
 	} else if d.rate > 0 && d.rate < 1 {
 		items = append(items, goapp.Span().Class("viz-badge").Text(l.T("visualize.status.slow")))

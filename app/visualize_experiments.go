@@ -159,7 +159,15 @@ func (x *vizExperiments) AddSubscriber(filter string, qos protocol.QoS, persiste
 	if persistent {
 		cp.Props.SessionExpiry = protocol.Some(uint32(vizSessionExpiry))
 	}
-	s.c, err = client.New(client.Config{Dial: dial, Connect: cp, QueueSize: 64, Tap: store.Log.Tap(s.ID)})
+	s.c, err = client.New(client.Config{Dial: dial, Connect: cp, QueueSize: 64, Tap: store.Log.Tap(s.ID),
+		OnEvent: func(e client.Event) {
+			// A connection lost on its own (the server went away) shows
+			// as offline, ready to be brought back.
+			if e.Kind == client.EventDown && !errors.Is(e.Err, client.ErrDisconnected) {
+				s.set(vizSubOffline, nil)
+				x.notify()
+			}
+		}})
 	if err != nil {
 		return err
 	}

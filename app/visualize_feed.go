@@ -35,7 +35,8 @@ type vizFeed struct {
 	clock   flow.Clock
 	state   vizFeedState
 	err     error
-	bad     int // telemetry messages that did not decode
+	bad     int   // telemetry messages that did not decode
+	badErr  error // why the last one did not
 	c       *client.Client
 	stopped bool
 	// rev counts changes of the feed the model does not see: the speed,
@@ -165,7 +166,8 @@ func (f *vizFeed) handle(m *client.Message) {
 	defer f.mu.Unlock()
 	if err != nil {
 		f.bad++
-		f.err = err
+		f.badErr = err
+		f.rev++
 		return
 	}
 	f.model.Apply(ev, f.clock.Now(time.Now()))
@@ -189,11 +191,22 @@ func (f *vizFeed) Changed(last uint64) bool {
 	return f.clock.Rate() != 0 && f.model.Busy(f.clock.Now(time.Now()))
 }
 
-// Status says how the observer connection is, with the last error.
-func (f *vizFeed) Status() (vizFeedState, error) {
+// vizFeedStatus is how a feed is doing, for its diagram to say.
+type vizFeedStatus struct {
+	State vizFeedState
+	// Err is why the connection is down or was lost.
+	Err error
+	// Unread counts telemetry messages that did not decode; UnreadErr
+	// says why the last one did not.
+	Unread    int
+	UnreadErr error
+}
+
+// Status says how the observer connection is.
+func (f *vizFeed) Status() vizFeedStatus {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.state, f.err
+	return vizFeedStatus{State: f.state, Err: f.err, Unread: f.bad, UnreadErr: f.badErr}
 }
 
 // SetRate sets the speed of the diagram: 1 real time, 0 paused.

@@ -24,6 +24,7 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"visualize.state.live":       {En: "Live", Zh: "实时"},
 	"visualize.state.down":       {En: "Cannot reach the broker:", Zh: "无法连接代理："},
 
+	"visualize.status.unread":      {En: "%d telemetry messages could not be read, the last: %v", Zh: "有 %d 条遥测消息无法解析，最近一条：%v"},
 	"visualize.status.paused":      {En: "Paused", Zh: "已暂停"},
 	"visualize.status.slow":        {En: "Slow motion (¼ speed)", Zh: "慢动作（¼ 速）"},
 	"visualize.status.sampled":     {En: "Sampled: 1 in %d", Zh: "已采样：每 %d 条显示 1 条"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mqttlab/mqttlab/app/flow"
 	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
 func TestVizBrokerURL(t *testing.T) {
@@ -80,5 +81,29 @@ func TestVizSameRows(t *testing.T) {
 		if vizSameRows(a, b) {
 			t.Errorf("%v and %v: the same rows?", a, b)
 		}
+	}
+}
+
+func TestVizFeedReadsTelemetry(t *testing.T) {
+	t.Parallel()
+	f := newVizFeed(flow.Config{})
+	_, v0 := f.Scene()
+	f.handle(&client.Message{Topic: flow.TopicRoute, Payload: []byte(`{"from":"sensor","topic":"t","delivered":[],"sampled":1}`)})
+	s, v1 := f.Scene()
+	if len(s.Publishers) != 1 || s.Publishers[0].ID != "sensor" || v1 == v0 {
+		t.Errorf("after a route event: publishers %+v, version %d then %d", s.Publishers, v0, v1)
+	}
+	f.handle(&client.Message{Topic: flow.TopicRoute, Payload: []byte(`{"from":`)})
+	st := f.Status()
+	if st.Unread != 1 || st.UnreadErr == nil || !strings.Contains(st.UnreadErr.Error(), flow.TopicRoute) {
+		t.Errorf("after a broken event: %+v, want it counted with its reason", st)
+	}
+	if !f.Changed(v1) {
+		t.Error("a broken event did not ask for a redraw that says so")
+	}
+	f.SetRate(0)
+	_, v2 := f.Scene()
+	if f.Changed(v2) {
+		t.Error("paused and nothing new, yet a redraw is asked for")
 	}
 }
