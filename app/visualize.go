@@ -5,6 +5,7 @@ import (
 
 	"github.com/mqttlab/mqttlab/app/flow"
 	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/app/store"
 )
 
 // vizSlowMotion is the diagram's speed in slow motion.
@@ -26,7 +27,7 @@ type visualizePage struct {
 // OnMount connects the page's observer and makes its experiments.
 func (p *visualizePage) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &p.lang)
-	url := vizBrokerURL(ctx.Page().URL())
+	url := store.ObserverURL(ctx.Page().URL())
 	p.feed = newVizFeed(flow.Config{})
 	p.feed.Start(url)
 	p.lab = newVizExperiments(url, p.feed)

@@ -31,7 +31,7 @@ const vizStatusEvery = 15 // frames
 //
 //	func (p *lessonPage) OnMount(ctx goapp.Context) {
 //		p.feed = newVizFeed(flow.Config{Topics: []string{"lesson/3/#"}})
-//		p.feed.Start(vizBrokerURL(ctx.Page().URL()))
+//		p.feed.Start(store.ObserverURL(ctx.Page().URL()))
 //		p.feed.Pin(lessonClientID, true)
 //	}
 //	func (p *lessonPage) OnDismount() { p.feed.Stop() }

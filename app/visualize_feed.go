@@ -1,16 +1,12 @@
 package app
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/mqttlab/mqttlab/app/flow"
-	"github.com/mqttlab/mqttlab/protocol"
+	"github.com/mqttlab/mqttlab/app/store"
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
@@ -23,25 +19,24 @@ const (
 	vizDown
 )
 
-// vizFeed is a read-only observer of the broker's routing telemetry: one
-// MQTT connection that subscribes to the $SYS/lab topics and feeds a
-// flow.Model, which a flowDiagram draws. The page (or lesson) that shows a
-// diagram makes a feed, starts it in OnMount and stops it in OnDismount;
-// the diagram only reads it. Safe for concurrent use: the client's
-// delivery goroutine writes, the UI goroutine reads.
+// vizFeed is a read-only observer of the broker's routing telemetry (a
+// store.Observer of the $SYS/lab topics) feeding a flow.Model, which a
+// flowDiagram draws. The page (or lesson) that shows a diagram makes a
+// feed, starts it in OnMount and stops it in OnDismount; the diagram only
+// reads it. Safe for concurrent use: the observer's delivery goroutine
+// writes, the UI goroutine reads.
 type vizFeed struct {
-	mu      sync.Mutex
-	model   *flow.Model
-	clock   flow.Clock
-	state   vizFeedState
-	err     error
-	bad     int   // telemetry messages that did not decode
-	badErr  error // why the last one did not
-	c       *client.Client
-	stopped bool
+	mu     sync.Mutex
+	model  *flow.Model
+	clock  flow.Clock
+	obs    *store.Observer
+	err    error // why the observer could not start
+	bad    int   // telemetry messages that did not decode
+	badErr error // why the last one did not
+	seen   vizFeedState
 	// rev counts changes of the feed the model does not see: the speed,
-	// the connection state. The diagram redraws when the model's version
-	// plus rev moved.
+	// the connection state, unreadable telemetry. The diagram redraws
+	// when the model's version plus rev moved.
 	rev uint64
 }
 
@@ -50,16 +45,6 @@ func newVizFeed(cfg flow.Config) *vizFeed {
 	f := &vizFeed{model: flow.New(cfg)}
 	f.clock.Start(time.Now())
 	return f
-}
-
-// vizBrokerURL is the URL of this server's MQTT over WebSocket for a page
-// at u: wss:// when the page came over https.
-func vizBrokerURL(u *url.URL) string {
-	scheme := "ws"
-	if u.Scheme == "https" {
-		scheme = "wss"
-	}
-	return scheme + "://" + u.Host + "/mqtt"
 }
 
 // vizClientID makes a client identifier for one of the page's clients:
@@ -75,88 +60,31 @@ func vizClientID(role string) string {
 }
 
 // Start connects the observer to the broker at brokerURL in the
-// background; it reconnects by itself if the connection drops.
+// background; it reconnects by itself if the connection drops. Its
+// connection and subscriptions show in the inspector, not the telemetry
+// it receives.
 func (f *vizFeed) Start(brokerURL string) {
-	dial, err := client.Dialer(brokerURL, nil)
-	if err != nil {
-		f.fail(fmt.Errorf("broker %s: %w", brokerURL, err))
-		return
-	}
-	c, err := client.New(client.Config{
-		Dial:      dial,
-		Connect:   protocol.Connect{ClientID: vizClientID("observer"), CleanStart: true, KeepAlive: 30},
-		Reconnect: &client.Reconnect{MaxDelay: 5 * time.Second},
-		QueueSize: 4096,
-		OnEvent:   f.onEvent,
+	obs, err := store.StartObserver(store.ObserverConfig{
+		Name:      "visualize",
+		URL:       brokerURL,
+		Filters:   flow.Topics,
+		Log:       store.Log,
+		OnMessage: f.handle,
 	})
-	if err != nil {
-		f.fail(err)
-		return
-	}
 	f.mu.Lock()
-	if f.stopped {
-		f.mu.Unlock()
-		c.Close()
-		return
-	}
-	f.c = c
-	f.mu.Unlock()
-	go f.connect(c)
+	defer f.mu.Unlock()
+	f.rev++
+	f.obs, f.err = obs, err
 }
 
-func (f *vizFeed) connect(c *client.Client) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if _, err := c.Connect(ctx); err != nil {
-		f.fail(fmt.Errorf("connecting the observer: %w", err))
-		return
-	}
-	req := &client.SubscribeRequest{}
-	for _, t := range flow.Topics {
-		req.Subscriptions = append(req.Subscriptions, client.Subscription{
-			Subscription: protocol.Subscription{Filter: t, QoS: protocol.QoS0},
-			Handler:      f.handle,
-		})
-	}
-	if _, err := c.Subscribe(ctx, req); err != nil {
-		f.fail(fmt.Errorf("subscribing to the broker's telemetry: %w", err))
-	}
-}
-
-// Stop closes the observer connection, in the background: Close waits
+// Stop closes the observer connection, in the background: closing waits
 // for the goodbye, and the UI must not.
 func (f *vizFeed) Stop() {
 	f.mu.Lock()
-	c := f.c
-	f.c, f.stopped = nil, true
+	obs := f.obs
+	f.obs = nil
 	f.mu.Unlock()
-	if c != nil {
-		go c.Close()
-	}
-}
-
-func (f *vizFeed) onEvent(e client.Event) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.rev++
-	switch e.Kind {
-	case client.EventUp:
-		f.state, f.err = vizLive, nil
-	case client.EventDown, client.EventReconnecting:
-		if f.state == vizLive {
-			f.state = vizConnecting
-		}
-		if e.Err != nil && !errors.Is(e.Err, client.ErrDisconnected) {
-			f.err = e.Err
-		}
-	}
-}
-
-func (f *vizFeed) fail(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.rev++
-	f.state, f.err = vizDown, err
+	closeObserver(obs)
 }
 
 // handle applies one telemetry message to the model.
@@ -185,7 +113,7 @@ func (f *vizFeed) Scene() (*flow.Scene, uint64) {
 func (f *vizFeed) Changed(last uint64) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.model.Version()+f.rev != last {
+	if f.model.Version()+f.rev != last || f.state() != f.seen {
 		return true
 	}
 	return f.clock.Rate() != 0 && f.model.Busy(f.clock.Now(time.Now()))
@@ -194,7 +122,7 @@ func (f *vizFeed) Changed(last uint64) bool {
 // vizFeedStatus is how a feed is doing, for its diagram to say.
 type vizFeedStatus struct {
 	State vizFeedState
-	// Err is why the connection is down or was lost.
+	// Err is why the connection is down, or could not start.
 	Err error
 	// Unread counts telemetry messages that did not decode; UnreadErr
 	// says why the last one did not.
@@ -206,7 +134,29 @@ type vizFeedStatus struct {
 func (f *vizFeed) Status() vizFeedStatus {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return vizFeedStatus{State: f.state, Err: f.err, Unread: f.bad, UnreadErr: f.badErr}
+	st := vizFeedStatus{State: f.state(), Err: f.err, Unread: f.bad, UnreadErr: f.badErr}
+	if f.obs != nil && st.State == vizDown {
+		st.Err = f.obs.Status().Err
+	}
+	f.seen = st.State
+	return st
+}
+
+// state maps the observer's state; f.mu is held.
+func (f *vizFeed) state() vizFeedState {
+	switch {
+	case f.err != nil:
+		return vizDown
+	case f.obs == nil:
+		return vizConnecting
+	}
+	switch f.obs.Status().State {
+	case store.ObserverConnected:
+		return vizLive
+	case store.ObserverDown:
+		return vizDown
+	}
+	return vizConnecting
 }
 
 // SetRate sets the speed of the diagram: 1 real time, 0 paused.

@@ -13,8 +13,6 @@ import (
 	"github.com/mqttlab/mqttlab/app/i18n"
 )
 
-const svgNS = "http://www.w3.org/2000/svg"
-
 // svgEl makes an SVG element. go-app sets "class" as the className
 // property, which SVG elements do not have: the drawing is styled by
 // data attributes instead (see app.css, section visualize).

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 
@@ -9,22 +8,6 @@ import (
 	"github.com/mqttlab/mqttlab/app/i18n"
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
-
-func TestVizBrokerURL(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct{ page, want string }{
-		{"http://127.0.0.1:8080/visualize", "ws://127.0.0.1:8080/mqtt"},
-		{"https://lab.example/visualize?x=1", "wss://lab.example/mqtt"},
-	} {
-		u, err := url.Parse(tt.page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := vizBrokerURL(u); got != tt.want {
-			t.Errorf("vizBrokerURL(%s) = %s, want %s", tt.page, got, tt.want)
-		}
-	}
-}
 
 // Every reason the broker gives (server/broker/TELEMETRY.md) reads in the
 // reader's language; an unknown one reads as the broker wrote it.

@@ -18,6 +18,10 @@ import (
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
+// vizNoFleet serves the lab without the demo fleet, whose devices would
+// add their messages to those a test counts.
+var vizNoFleet = []string{"-scenario", "none"}
+
 // vizPage is the /visualize page open in a tab of a test.
 type vizPage struct {
 	t   *testing.T
@@ -34,7 +38,7 @@ func openVisualizer(t *testing.T, lab *labServer) *vizPage {
 	return &vizPage{t: t, tab: tab}
 }
 
-func js(s string) string {
+func vizJS(s string) string {
 	b, _ := json.Marshal(s) // a string always marshals
 	return string(b)
 }
@@ -58,7 +62,7 @@ func (p *vizPage) set(selector string, value any) {
 		prop = "checked"
 	}
 	v, _ := json.Marshal(value)
-	vizEval[bool](p, `(() => { const e = document.querySelector(`+js(selector)+`); e.`+prop+` = `+string(v)+`;
+	vizEval[bool](p, `(() => { const e = document.querySelector(`+vizJS(selector)+`); e.`+prop+` = `+string(v)+`;
 		e.dispatchEvent(new Event("input", {bubbles: true})); e.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
 }
 
@@ -78,8 +82,8 @@ func (p *vizPage) addSubscriber(filter string, qos int, persistent bool) string 
 	return id
 }
 
-// node is the selector of subscriber id's node in the diagram.
-func node(id string) string {
+// vizNode is the selector of subscriber id's node in the diagram.
+func vizNode(id string) string {
 	return `g[data-role="subscriber"][data-client="` + id + `"]`
 }
 
@@ -87,13 +91,13 @@ func node(id string) string {
 // attribute attr equal to want.
 func (p *vizPage) waitNode(id, attr, want string) {
 	p.t.Helper()
-	p.tab.WaitFunc(`(() => { const e = document.querySelector(` + js(node(id)) + `); return !!e && e.dataset.` + attr + ` === ` + js(want) + `; })()`)
+	p.tab.WaitFunc(`(() => { const e = document.querySelector(` + vizJS(vizNode(id)) + `); return !!e && e.dataset.` + attr + ` === ` + vizJS(want) + `; })()`)
 }
 
 // nodeData returns the data attributes of subscriber id's node.
 func (p *vizPage) nodeData(id string) map[string]string {
 	p.t.Helper()
-	return vizEval[map[string]string](p, `Object.assign({}, (document.querySelector(`+js(node(id))+`) || {}).dataset)`)
+	return vizEval[map[string]string](p, `Object.assign({}, (document.querySelector(`+vizJS(vizNode(id))+`) || {}).dataset)`)
 }
 
 // clickSub clicks the button of class action in subscriber id's row of
@@ -105,11 +109,11 @@ func (p *vizPage) clickSub(id, action string) {
 
 func (p *vizPage) waitSubState(id, state string) {
 	p.t.Helper()
-	p.tab.WaitFunc(`!!document.querySelector(` + js(`li[data-sub="`+id+`"][data-state="`+state+`"]`) + `)`)
+	p.tab.WaitFunc(`!!document.querySelector(` + vizJS(`li[data-sub="`+id+`"][data-state="`+state+`"]`) + `)`)
 }
 
-// nativeClient connects a client of the test to the lab over WebSocket.
-func nativeClient(t *testing.T, lab *labServer, id string) *client.Client {
+// vizNativeClient connects a client of the test to the lab over WebSocket.
+func vizNativeClient(t *testing.T, lab *labServer, id string) *client.Client {
 	t.Helper()
 	dial, err := client.Dialer(lab.WS, nil)
 	if err != nil {
@@ -128,7 +132,7 @@ func nativeClient(t *testing.T, lab *labServer, id string) *client.Client {
 	return c
 }
 
-func publish(t *testing.T, c *client.Client, topic string, qos protocol.QoS, payload string) {
+func vizPublish(t *testing.T, c *client.Client, topic string, qos protocol.QoS, payload string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -149,7 +153,7 @@ func (p *vizPage) checkClean() {
 
 func TestVisualizeRoutesQueuesAndDrains(t *testing.T) {
 	t.Parallel()
-	lab := startPages(t)
+	lab := startPages(t, vizNoFleet...)
 	p := openVisualizer(t, lab)
 
 	a := p.addSubscriber("viz/a/#", 0, false)
@@ -158,10 +162,10 @@ func TestVisualizeRoutesQueuesAndDrains(t *testing.T) {
 		t.Errorf("the page's own subscriber %s is not pinned in the diagram: %v", b, d)
 	}
 
-	pub := nativeClient(t, lab, "native-pub")
-	publish(t, pub, "viz/a/x", protocol.QoS1, "for a")    // a only
-	publish(t, pub, "viz/a/b", protocol.QoS1, "for both") // a and b
-	publish(t, pub, "viz/c/x", protocol.QoS1, "nobody")   // neither
+	pub := vizNativeClient(t, lab, "native-pub")
+	vizPublish(t, pub, "viz/a/x", protocol.QoS1, "for a")    // a only
+	vizPublish(t, pub, "viz/a/b", protocol.QoS1, "for both") // a and b
+	vizPublish(t, pub, "viz/c/x", protocol.QoS1, "nobody")   // neither
 	p.waitNode(a, "received", "2")
 	p.waitNode(b, "received", "1")
 	p.tab.WaitFunc(`(() => { const e = document.querySelector('g[data-role="publisher"][data-client="native-pub"]'); return !!e && e.dataset.sent === "3"; })()`)
@@ -173,15 +177,15 @@ func TestVisualizeRoutesQueuesAndDrains(t *testing.T) {
 	p.waitSubState(b, "offline")
 	p.waitNode(b, "state", "offline")
 	for i := range 3 {
-		publish(t, pub, "viz/q/b", protocol.QoS1, fmt.Sprintf("queued %d", i))
+		vizPublish(t, pub, "viz/q/b", protocol.QoS1, fmt.Sprintf("queued %d", i))
 	}
 	p.waitNode(b, "queue", "3")
-	p.tab.WaitFunc(`(() => { const q = document.querySelector(` + js(`g[data-role="queue"][data-client="`+b+`"]`) + `); return !!q && q.dataset.count === "3"; })()`)
+	p.tab.WaitFunc(`(() => { const q = document.querySelector(` + vizJS(`g[data-role="queue"][data-client="`+b+`"]`) + `); return !!q && q.dataset.count === "3"; })()`)
 	if d := p.nodeData(b); d["received"] != "1" {
 		t.Errorf("offline subscriber received %s, want still 1", d["received"])
 	}
 	// QoS 0 for an offline session is dropped, and the diagram says why.
-	publish(t, pub, "viz/q/b", protocol.QoS0, "dropped")
+	vizPublish(t, pub, "viz/q/b", protocol.QoS0, "dropped")
 	p.tab.WaitFunc(`[...document.querySelectorAll('[data-layer="notes"] text[data-kind="drop"]')].some(e => e.textContent.includes("QoS 0"))`)
 
 	// Back online, the queue drains into the subscriber.
@@ -199,7 +203,7 @@ func TestVisualizeRoutesQueuesAndDrains(t *testing.T) {
 
 func TestVisualizePublisherControlAndPause(t *testing.T) {
 	t.Parallel()
-	lab := startPages(t)
+	lab := startPages(t, vizNoFleet...)
 	p := openVisualizer(t, lab)
 	a := p.addSubscriber("viz/hello", 1, false)
 	p.tab.Click("#viz-pub-once")
@@ -213,7 +217,7 @@ func TestVisualizePublisherControlAndPause(t *testing.T) {
 	p.tab.WaitText("#viz-pub-status", "2")
 	p.tab.WaitFunc(`!!document.querySelector('g[data-role="publisher"][data-pinned="true"]')`)
 	pubID := vizEval[string](p, `document.querySelector('g[data-role="publisher"][data-pinned="true"]').dataset.client`)
-	p.tab.WaitFunc(`(document.querySelector(` + js(`g[data-role="publisher"][data-client="`+pubID+`"]`) + `) || {dataset: {}}).dataset.sent === "2"`)
+	p.tab.WaitFunc(`(document.querySelector(` + vizJS(`g[data-role="publisher"][data-client="`+pubID+`"]`) + `) || {dataset: {}}).dataset.sent === "2"`)
 	p.tab.WaitFunc(`document.querySelectorAll('[data-layer="dots"] path').length > 0`)
 	pos := vizEval[string](p, `[...document.querySelectorAll('[data-layer="dots"] path')].map(c => c.getAttribute("d")).join()`)
 	time.Sleep(300 * time.Millisecond) // time for dots to move, were they not paused
@@ -229,12 +233,12 @@ func TestVisualizePublisherControlAndPause(t *testing.T) {
 	// Shared subscription members take turns.
 	w1 := p.addSubscriber("$share/g/viz/jobs", 1, false)
 	w2 := p.addSubscriber("$share/g/viz/jobs", 1, false)
-	pub := nativeClient(t, lab, "native-jobs")
+	pub := vizNativeClient(t, lab, "native-jobs")
 	for i := range 4 {
-		publish(t, pub, "viz/jobs", protocol.QoS1, fmt.Sprintf("job %d", i))
+		vizPublish(t, pub, "viz/jobs", protocol.QoS1, fmt.Sprintf("job %d", i))
 	}
 	p.tab.WaitFunc(`(() => { const n = id => +(document.querySelector('g[data-role="subscriber"][data-client="' + id + '"]') || {dataset: {}}).dataset.received || 0;
-		return n(` + js(w1) + `) + n(` + js(w2) + `) === 4; })()`)
+		return n(` + vizJS(w1) + `) + n(` + vizJS(w2) + `) === 4; })()`)
 	for _, w := range []string{w1, w2} {
 		if d := p.nodeData(w); d["received"] == "0" || d["shared"] != "true" {
 			t.Errorf("shared member %s: %v, want some of the jobs and marked shared", w, d)
@@ -251,10 +255,10 @@ func vizClickToEffect(p *vizPage, selector, condition string) float64 {
 	p.t.Helper()
 	return vizEval[float64](p, `(async () => {
 		const t0 = performance.now();
-		document.querySelector(`+js(selector)+`).click();
+		document.querySelector(`+vizJS(selector)+`).click();
 		const limit = t0 + 30000;
 		while (!(`+condition+`)) {
-			if (performance.now() > limit) throw new Error("no effect within 30 s: " + `+js(condition)+`);
+			if (performance.now() > limit) throw new Error("no effect within 30 s: " + `+vizJS(condition)+`);
 			await new Promise(r => requestAnimationFrame(r));
 		}
 		return performance.now() - t0;
@@ -294,8 +298,9 @@ func vizMeasure(p *vizPage, ms int) vizFrames {
 	})`)
 }
 
-// TestVisualizeFigures measures the visualizer with twenty devices
-// publishing 1,000 messages a second and logs the figures; it asserts
+// TestVisualizeFigures measures the visualizer with the demo fleet
+// running, then with twenty more devices publishing 1,000 messages a
+// second, and logs the figures; it asserts
 // nothing about speed (the machine is shared), only that the page keeps
 // working: the broker's sampling shows, the dots stay bounded.
 func TestVisualizeFigures(t *testing.T) {
@@ -305,13 +310,13 @@ func TestVisualizeFigures(t *testing.T) {
 	lab := startPages(t)
 	p := openVisualizer(t, lab)
 
-	// Idle: click to effect of the controls.
+	// The demo fleet alone: click to effect of the controls.
 	idle := vizControlFigures(p, 1)
 	quiet := vizMeasure(p, 2000)
 
 	// Load: 20 devices at 50 messages a second each, received by a
 	// native subscriber (a dashboard outside the page).
-	dashboard := nativeClient(t, lab, "dashboard")
+	dashboard := vizNativeClient(t, lab, "dashboard")
 	var dashboardGot atomic.Int64
 	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 	if err := dashboard.SubscribeTopic(sctx, "load/#", protocol.QoS0, func(*client.Message) { dashboardGot.Add(1) }); err != nil {
@@ -323,7 +328,7 @@ func TestVisualizeFigures(t *testing.T) {
 	done := make(chan struct{})
 	const devices, perDevice = 20, 50
 	for i := range devices {
-		c := nativeClient(t, lab, fmt.Sprintf("device-%02d", i))
+		c := vizNativeClient(t, lab, fmt.Sprintf("device-%02d", i))
 		go func() {
 			defer func() { done <- struct{}{} }()
 			tick := time.NewTicker(time.Second / perDevice)
@@ -364,7 +369,7 @@ func TestVisualizeFigures(t *testing.T) {
 	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
 		t.Logf("figures depend on the machine: load average %s", strings.TrimSpace(string(avg)))
 	}
-	t.Logf("quiet: %.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms)",
+	t.Logf("demo fleet only: %.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms)",
 		quiet.RAF, quiet.Diagram, quiet.LongTasks, quiet.LongestMS)
 	t.Logf("under load (%.0f msg/s from %d devices to a native subscriber): "+
 		"%.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms), at most %d dots, %q",
@@ -373,10 +378,10 @@ func TestVisualizeFigures(t *testing.T) {
 		"%.1f animation frames/s, diagram %.1f frames/s, %d long tasks (longest %.0f ms), at most %d dots, %q",
 		inPage.RAF, inPage.Diagram, inPage.LongTasks, inPage.LongestMS, inPage.MaxDots, inPage.Sampled)
 	for _, f := range idle {
-		t.Logf("click to effect, quiet:  %-52s %6.0f ms", f.what, f.ms)
+		t.Logf("click to effect, demo fleet: %-48s %6.0f ms", f.what, f.ms)
 	}
 	for _, f := range busy {
-		t.Logf("click to effect, loaded: %-52s %6.0f ms", f.what, f.ms)
+		t.Logf("click to effect, loaded:     %-48s %6.0f ms", f.what, f.ms)
 	}
 	if n := max(loaded.MaxDots, inPage.MaxDots); n > 160 {
 		t.Errorf("%d dots at once, over the bound of 160", n)
@@ -431,21 +436,21 @@ func vizControlFigures(p *vizPage, pinned int) []vizFigure {
 
 func TestVisualizeSlowSubscriberQueues(t *testing.T) {
 	t.Parallel()
-	lab := startPages(t)
+	lab := startPages(t, vizNoFleet...)
 	p := openVisualizer(t, lab)
 	s := p.addSubscriber("viz/slow", 1, false)
 	p.clickSub(s, "viz-slow")
-	p.tab.WaitFunc(`document.querySelector(` + js(`li[data-sub="`+s+`"] .viz-slow`) + `).getAttribute("aria-pressed") === "true"`)
+	p.tab.WaitFunc(`document.querySelector(` + vizJS(`li[data-sub="`+s+`"] .viz-slow`) + `).getAttribute("aria-pressed") === "true"`)
 
 	// The subscriber takes its time over each message, so its window
 	// (Receive Maximum 4) fills and the broker queues the rest, then
 	// sends them one by one as acknowledgements come.
-	pub := nativeClient(t, lab, "native-fast")
+	pub := vizNativeClient(t, lab, "native-fast")
 	const n = 8
 	for i := range n {
-		publish(t, pub, "viz/slow", protocol.QoS1, fmt.Sprintf("job %d", i))
+		vizPublish(t, pub, "viz/slow", protocol.QoS1, fmt.Sprintf("job %d", i))
 	}
-	p.tab.WaitFunc(`+(document.querySelector(` + js(node(s)) + `) || {dataset: {}}).dataset.queue > 0`)
+	p.tab.WaitFunc(`+(document.querySelector(` + vizJS(vizNode(s)) + `) || {dataset: {}}).dataset.queue > 0`)
 	p.waitNode(s, "received", strconv.Itoa(n))
 	p.waitNode(s, "queue", "0")
 	p.tab.WaitText(`li[data-sub="`+s+`"] .viz-sub-received`, strconv.Itoa(n))
@@ -454,7 +459,7 @@ func TestVisualizeSlowSubscriberQueues(t *testing.T) {
 
 func TestVisualizeAbruptDropAndBack(t *testing.T) {
 	t.Parallel()
-	lab := startPages(t)
+	lab := startPages(t, vizNoFleet...)
 	p := openVisualizer(t, lab)
 	s := p.addSubscriber("viz/drop", 0, false)
 
@@ -468,13 +473,13 @@ func TestVisualizeAbruptDropAndBack(t *testing.T) {
 	p.clickSub(s, "viz-online")
 	p.waitSubState(s, "online")
 	p.waitNode(s, "state", "online")
-	pub := nativeClient(t, lab, "native-after")
-	publish(t, pub, "viz/drop", protocol.QoS0, "after")
+	pub := vizNativeClient(t, lab, "native-after")
+	vizPublish(t, pub, "viz/drop", protocol.QoS0, "after")
 	p.waitNode(s, "received", "1")
 	p.tab.WaitText(`li[data-sub="`+s+`"] .viz-sub-received`, "1")
 
 	// Removed, it leaves the diagram.
 	p.clickSub(s, "viz-remove")
-	p.tab.WaitFunc(`!document.querySelector(` + js(node(s)) + `)`)
+	p.tab.WaitFunc(`!document.querySelector(` + vizJS(vizNode(s)) + `)`)
 	p.checkClean()
 }

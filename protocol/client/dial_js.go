@@ -32,3 +32,15 @@ func platformDialer(u *url.URL, opts *DialOptions) (DialFunc, error) {
 		return newWSConn(ws), nil
 	}, nil
 }
+
+// statusDropped is the close code of a connection dropped without
+// DISCONNECT. A page can close a WebSocket only with a close frame, and only
+// with 1000 or a code from 3000 to 4999: WebSocket.close(1001), which
+// websocket.Conn.CloseNow sends, throws and leaves the socket open.
+const statusDropped websocket.StatusCode = 4000
+
+// closeWSNow closes ws as abruptly as a page can: with a close frame but
+// no MQTT DISCONNECT, so the server still publishes the will.
+func closeWSNow(ws *websocket.Conn) error {
+	return ws.Close(statusDropped, "connection dropped without DISCONNECT")
+}

@@ -84,3 +84,7 @@ func tlsConfig(host string, opts *DialOptions) (*tls.Config, error) {
 	}
 	return conf, nil
 }
+
+// closeWSNow closes ws at once, without the closing handshake: to the
+// server it looks like a network failure.
+func closeWSNow(ws *websocket.Conn) error { return ws.CloseNow() }

@@ -86,7 +86,7 @@ func (b *Broker) background() {
 			if !now.Before(nextSweep) {
 				nextSweep = now.Add(time.Second)
 				for _, t := range b.retained.sweep(now.UnixNano()) {
-					b.tel.retainedChanged(t, "expired", 0)
+					b.tel.retainedChanged(t, "expired", nil)
 				}
 				b.tel.tick(now)
 			}

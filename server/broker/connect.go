@@ -115,6 +115,7 @@ func (c *conn) connect(cp *protocol.Connect) bool {
 		return false
 	}
 	s.conn = c
+	s.since = time.Now()
 	s.online.Store(true)
 	if present {
 		s.resume()

@@ -17,6 +17,7 @@ func (s *session) detach(c *conn, r endReason) {
 		return
 	}
 	s.conn = nil
+	s.since = time.Now()
 	s.online.Store(false)
 	b.connected.Add(-1)
 	w := s.will

@@ -283,12 +283,12 @@ func (b *Broker) retain(m *message) {
 	}
 	switch b.retained.set(k) {
 	case 1:
-		b.tel.retainedChanged(m.topic, "set", len(m.payload))
+		b.tel.retainedChanged(m.topic, "set", k.payload)
 	case -1:
-		b.tel.retainedChanged(m.topic, "deleted", 0)
+		b.tel.retainedChanged(m.topic, "deleted", nil)
 	default:
 		if len(m.payload) > 0 {
-			b.tel.retainedChanged(m.topic, "replaced", len(m.payload))
+			b.tel.retainedChanged(m.topic, "replaced", k.payload)
 		}
 	}
 }

@@ -41,7 +41,8 @@ type session struct {
 	endTimer  *time.Timer
 	ended     bool
 	created   time.Time
-	dropped   uint64 // messages dropped for this session (queue full, too large)
+	since     time.Time // when the session last came online or went offline
+	dropped   uint64    // messages dropped for this session (queue full, too large)
 }
 
 // outgoing is a QoS 1 or 2 message for one session, queued or in flight.

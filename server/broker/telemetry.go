@@ -105,6 +105,9 @@ func (t *telemetry) run() {
 }
 
 func (t *telemetry) publish(ev any) {
+	if req, ok := ev.(snapshotRequest); ok {
+		ev = t.b.snapshot(req)
+	}
 	var topic string
 	switch ev.(type) {
 	case *clientEvent:
@@ -113,7 +116,7 @@ func (t *telemetry) publish(ev any) {
 		topic = TopicSubscriptions
 	case *routeEvent:
 		topic = TopicRoute
-	case *retainedEvent:
+	case *retainedEvent, *retainedSnapshot:
 		topic = TopicRetained
 	case *sessionsEvent:
 		topic = TopicSessions
@@ -130,23 +133,20 @@ func (t *telemetry) publish(ev any) {
 func stamp() int64 { return time.Now().UnixMilli() }
 
 type clientEvent struct {
-	TS             int64  `json:"ts"`
-	Event          string `json:"event"` // connected, disconnected, refused, session-ended
-	Client         string `json:"client"`
-	Username       string `json:"username,omitempty"`
-	Version        string `json:"version,omitempty"`
-	Remote         string `json:"remote,omitempty"`
-	Clean          bool   `json:"clean,omitempty"`
-	KeepAlive      int    `json:"keepalive,omitempty"`
-	SessionPresent bool   `json:"sessionPresent,omitempty"`
-	Will           *struct {
-		Topic string `json:"topic"`
-		QoS   int    `json:"qos"`
-	} `json:"will,omitempty"`
-	Code      string `json:"code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-	WillFired bool   `json:"willFired,omitempty"`
-	Lost      int    `json:"lost,omitempty"` // messages discarded with an ended session
+	TS             int64     `json:"ts"`
+	Event          string    `json:"event"` // connected, disconnected, refused, session-ended
+	Client         string    `json:"client"`
+	Username       string    `json:"username,omitempty"`
+	Version        string    `json:"version,omitempty"`
+	Remote         string    `json:"remote,omitempty"`
+	Clean          bool      `json:"clean,omitempty"`
+	KeepAlive      int       `json:"keepalive,omitempty"`
+	SessionPresent bool      `json:"sessionPresent,omitempty"`
+	Will           *willInfo `json:"will,omitempty"`
+	Code           string    `json:"code,omitempty"`
+	Reason         string    `json:"reason,omitempty"`
+	WillFired      bool      `json:"willFired,omitempty"`
+	Lost           int       `json:"lost,omitempty"` // messages discarded with an ended session
 }
 
 func (t *telemetry) connected(c *conn, cp *protocol.Connect, present bool) {
@@ -157,10 +157,7 @@ func (t *telemetry) connected(c *conn, cp *protocol.Connect, present bool) {
 		Version: c.version.String(), Remote: c.remote, Clean: cp.CleanStart,
 		KeepAlive: int(c.keepAlive / time.Second), SessionPresent: present}
 	if w := cp.Will; w != nil {
-		ev.Will = &struct {
-			Topic string `json:"topic"`
-			QoS   int    `json:"qos"`
-		}{w.Topic, int(w.QoS)}
+		ev.Will = &willInfo{w.Topic, int(w.QoS)}
 	}
 	t.emit(ev)
 }
@@ -214,6 +211,9 @@ type subscriptionEvent struct {
 
 func (t *telemetry) subscription(c *conn, filter string, qos protocol.QoS, event string) {
 	t.rewatch()
+	if event == "added" {
+		t.snapshotFor(filter)
+	}
 	if !t.on(watchSubscriptions) {
 		return
 	}
@@ -327,13 +327,16 @@ type retainedEvent struct {
 	Event string `json:"event"` // set, replaced, deleted, expired
 	Topic string `json:"topic"`
 	Size  int    `json:"size"`
+	retainedPreview
 }
 
-func (t *telemetry) retainedChanged(topic, event string, size int) {
+// retainedChanged reports a change of topic's retained message; payload is
+// the new message's, nil when it was deleted.
+func (t *telemetry) retainedChanged(topic, event string, payload []byte) {
 	if !t.on(watchRetained) || strings.HasPrefix(topic, "$SYS/") {
 		return
 	}
-	t.emit(&retainedEvent{TS: stamp(), Event: event, Topic: topic, Size: size})
+	t.emit(&retainedEvent{TS: stamp(), Event: event, Topic: topic, Size: len(payload), retainedPreview: preview(payload)})
 }
 
 type sessionsEvent struct {
@@ -358,6 +361,18 @@ type sessionInfo struct {
 	Dropped       uint64   `json:"dropped"`
 	Subscriptions []string `json:"subscriptions"`
 	Expiry        int64    `json:"expiry"` // seconds, -1 for never
+	Since         int64    `json:"since"`  // Unix ms when it came online or went offline
+	Username      string   `json:"username,omitempty"`
+	// The connection of an online session, as in a "connected" event.
+	Remote    string    `json:"remote,omitempty"`
+	Clean     bool      `json:"clean,omitempty"`
+	KeepAlive int       `json:"keepalive,omitempty"`
+	Will      *willInfo `json:"will,omitempty"`
+}
+
+type willInfo struct {
+	Topic string `json:"topic"`
+	QoS   int    `json:"qos"`
 }
 
 // sessionsSnapshot lists sessions, those with queued messages first, at
@@ -377,9 +392,16 @@ func (b *Broker) sessionsSnapshot() *sessionsEvent {
 	for _, s := range all {
 		s.mu.Lock()
 		info := sessionInfo{Client: s.id, Online: s.conn != nil, Version: s.version.String(), Queued: len(s.queue),
-			Inflight: len(s.inflight), Dropped: s.dropped, Expiry: int64(s.expiry), Subscriptions: []string{}}
+			Inflight: len(s.inflight), Dropped: s.dropped, Expiry: int64(s.expiry), Subscriptions: []string{},
+			Since: s.since.UnixMilli(), Username: s.username}
 		if s.expiry == neverExpires {
 			info.Expiry = -1
+		}
+		if c := s.conn; c != nil {
+			info.Remote, info.Clean, info.KeepAlive = c.remote, c.cleanStart, int(c.keepAlive/time.Second)
+		}
+		if w := s.will; w != nil {
+			info.Will = &willInfo{Topic: w.msg.topic, QoS: int(w.msg.qos)}
 		}
 		info.Subscriptions = append(info.Subscriptions, s.subs.filters()...)
 		s.mu.Unlock()

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/app/store"
+)
+
+// redrawInterval is how often the lab page looks at the store for changes
+// it did not make itself (messages, lost connections). However busy a
+// topic, the page redraws at most this often.
+const redrawInterval = 150 * time.Millisecond
+
+// labPage is the lab: a list of the user's MQTT clients and the detail of
+// the selected one — its connection, subscriptions, publish form and
+// message log. The clients live in store.Clients, not here, so they stay
+// connected while the user is on other pages.
+type labPage struct {
+	goapp.Compo
+
+	lang i18n.Lang
+}
+
+// OnMount follows the language, brings the saved clients back on the
+// first visit, and starts watching the store.
+func (p *labPage) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &p.lang)
+	startLab(ctx)
+	ctx.Async(func() { watchLab(ctx) })
+}
+
+// watchLab redraws the page when the store changed, looking every
+// redrawInterval until the page goes away.
+func watchLab(ctx goapp.Context) {
+	t := time.NewTicker(redrawInterval)
+	defer t.Stop()
+	seen := store.Clients.Version()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if v := store.Clients.Version(); v != seen {
+			seen = v
+			ctx.Dispatch(func(goapp.Context) {})
+		}
+	}
+}
+
+// Render draws the page inside the shell.
+func (p *labPage) Render() goapp.UI {
+	l := p.lang
+	lab := store.Clients
+	list := lab.List()
+	selected := lab.Selected()
+	items := make([]labItem, len(list))
+	var current *store.ClientView
+	for i := range list {
+		c := &list[i]
+		items[i] = labItem{Name: c.Name, Status: c.Status, Received: c.Counters.Received}
+		if c.Name == selected {
+			current = c
+		}
+	}
+	return &shell{
+		Lang:   l,
+		Active: "/lab",
+		Title:  l.T("lab.title"),
+		Content: []goapp.UI{
+			goapp.Section().
+				Class("page-intro").
+				Body(
+					goapp.H1().Text(l.T("lab.title")),
+					goapp.P().Class("lead").Text(l.T("lab.summary")),
+				),
+			goapp.Div().
+				Class("lab").
+				Body(
+					&labClientList{Lang: l, Items: items, Selected: selected},
+					p.renderDetail(l, current, lab.DefaultURL()),
+				),
+		},
+	}
+}
+
+// renderDetail draws the selected client, or says how to start.
+func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL string) goapp.UI {
+	if c == nil {
+		return goapp.Section().
+			ID("lab-detail").
+			Class("lab-detail", "lab-empty-detail").
+			Body(goapp.P().Class("lab-empty").Text(l.T("lab.no_client")))
+	}
+	connected := c.Status == store.Connected
+	return goapp.Section().
+		ID("lab-detail").
+		Class("lab-detail").
+		Aria("label", c.Name).
+		DataSet("client", c.Name).
+		Body(
+			&labClientHeader{Lang: l, Name: c.Name},
+			&labConnection{
+				Lang: l, Name: c.Name, Settings: c.Settings, Status: c.Status,
+				Err: c.Err, Connack: c.Connack, DefaultURL: defaultURL,
+			},
+			goapp.Div().Class("lab-columns").Body(
+				&labSubscribe{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Subs: c.Subs},
+				&labPublish{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected},
+			),
+			&labLog{Lang: l, Name: c.Name, MsgRev: c.MsgRev, View: c.View, Counters: c.Counters},
+		)
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/app/store"
+	"github.com/mqttlab/mqttlab/protocol"
+)
+
+// labPublish is a client's publish form: topic, payload, QoS, retain and,
+// in MQTT 5.0, the PUBLISH properties with rows of user properties. What
+// is typed stays when another client is selected, so the same message can
+// be sent from several clients.
+type labPublish struct {
+	goapp.Compo
+
+	Lang      i18n.Lang
+	Name      string
+	Version   protocol.Version
+	Connected bool
+
+	form     pubForm
+	errs     fieldErrors
+	err      error                  // why the last publish failed
+	result   func(i18n.Lang) string // what it did, when it did not fail
+	busy     bool
+	shownFor string
+}
+
+// Render draws the form.
+func (p *labPublish) Render() goapp.UI {
+	l := p.Lang
+	if p.shownFor != p.Name {
+		p.shownFor, p.errs, p.err, p.result = p.Name, nil, nil, nil
+	}
+	f := &p.form
+	v5 := p.Version == protocol.V5
+	return goapp.Section().
+		Class("lab-card", "lab-publish").
+		Aria("labelledby", "lab-pub-heading").
+		Body(
+			goapp.H3().ID("lab-pub-heading").Text(l.T("lab.publish.title")),
+			goapp.Form().
+				ID("lab-pub-form").
+				OnSubmit(p.publish).
+				Body(
+					goapp.Div().Class("lab-grid").Body(
+						goapp.Div().Class("lab-field", "lab-field-wide").Body(
+							textField(l, "lab-pub-topic", l.T("lab.topic"), f.Topic, p.errs["lab-pub-topic"], false, p.set(func(v string) { f.Topic = v })),
+						),
+						textArea("lab-pub-payload", l.T("lab.payload"), f.Payload, p.set(func(v string) { f.Payload = v })),
+						selectField("lab-pub-qos", l.T("lab.qos"), strconv.Itoa(int(f.QoS)), qosChoices(l),
+							p.set(func(v string) { f.QoS = protocol.QoS(atoiOr(v, 0)) })),
+						checkField("lab-pub-retain", l.T("lab.retain"), f.Retain, func(b bool) { f.Retain = b }),
+					),
+					goapp.If(v5, p.renderProps(l)),
+					goapp.Div().Class("lab-actions").Body(
+						goapp.Button().
+							Type("submit").
+							ID("lab-publish").
+							Class("button", "button-primary").
+							Aria("busy", p.busy).
+							Text(l.T("lab.publish")),
+					),
+					goapp.If(p.err != nil,
+						goapp.P().ID("lab-pub-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, p.err)),
+					),
+					goapp.If(p.result != nil,
+						goapp.P().ID("lab-pub-result").Class("lab-result").Attr("role", "status").Text(callOr(p.result, l)),
+					),
+				),
+		)
+}
+
+// renderProps draws the MQTT 5.0 properties of the message.
+func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
+	f := &p.form
+	d := goapp.Details().Class("lab-props")
+	if f.hasProps() {
+		d = d.Open(true)
+	}
+	return d.Body(
+		goapp.Summary().ID("lab-pub-props").Text(l.T("lab.props")),
+		goapp.Div().Class("lab-grid").Body(
+			textField(l, "lab-pub-content-type", l.T("lab.prop.content_type"), f.ContentType, p.errs["lab-pub-content-type"], false, p.set(func(v string) { f.ContentType = v })),
+			textField(l, "lab-pub-response-topic", l.T("lab.prop.response_topic"), f.ResponseTopic, p.errs["lab-pub-response-topic"], false, p.set(func(v string) { f.ResponseTopic = v })),
+			textField(l, "lab-pub-correlation", l.T("lab.prop.correlation"), f.Correlation, nil, false, p.set(func(v string) { f.Correlation = v })),
+			textField(l, "lab-pub-expiry", l.T("lab.prop.expiry"), f.Expiry, p.errs["lab-pub-expiry"], true, p.set(func(v string) { f.Expiry = v })),
+			checkField("lab-pub-utf8", l.T("lab.prop.utf8"), f.UTF8, func(b bool) { f.UTF8 = b }),
+		),
+		goapp.FieldSet().Class("lab-user-props").Body(
+			goapp.Legend().Text(l.T("lab.prop.user")),
+			goapp.Range(f.User).Slice(func(i int) goapp.UI { return p.renderUserProp(l, i) }),
+			button("lab-pub-user-add", l.T("lab.prop.user.add"), false, func(ctx goapp.Context, e goapp.Event) {
+				f.User = append(f.User, userProp{})
+			}),
+		),
+	)
+}
+
+func (p *labPublish) renderUserProp(l i18n.Lang, i int) goapp.UI {
+	f := &p.form
+	n := strconv.Itoa(i + 1)
+	keyID, valueID := "lab-user-key-"+n, "lab-user-value-"+n
+	err := p.errs["lab-user-"+strconv.Itoa(i)]
+	return goapp.Div().
+		Class("lab-user-prop").
+		Body(
+			goapp.Div().Class("lab-field").Body(
+				goapp.Label().For(keyID).Text(tf(l, "lab.prop.user.key", "n", n)),
+				goapp.Input().Type("text").ID(keyID).Class("lab-user-key").Value(f.User[i].Key).Spellcheck(false).
+					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Key = inputValue(ctx) }),
+			),
+			goapp.Div().Class("lab-field").Body(
+				goapp.Label().For(valueID).Text(tf(l, "lab.prop.user.value", "n", n)),
+				goapp.Input().Type("text").ID(valueID).Class("lab-user-value").Value(f.User[i].Value).Spellcheck(false).
+					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Value = inputValue(ctx) }),
+			),
+			goapp.Button().
+				Type("button").
+				Class("button", "lab-user-remove").
+				Aria("label", tf(l, "lab.prop.user.remove", "n", n)).
+				Text("×").
+				OnClick(func(ctx goapp.Context, e goapp.Event) {
+					if i < len(f.User) {
+						f.User = slices.Delete(f.User, i, i+1)
+					}
+				}),
+			errorLine(l, "lab-user-"+n, err),
+		)
+}
+
+// set returns an input handler that changes the form and forgets the last
+// outcome and the errors of the fields, which are checked again on
+// publish.
+func (p *labPublish) set(change func(string)) func(string) {
+	return func(v string) {
+		change(v)
+		p.errs, p.result = nil, nil
+	}
+}
+
+// publish checks the form and sends the message.
+func (p *labPublish) publish(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	p.err, p.result = nil, nil
+	m, errs := p.form.message(p.Version)
+	if p.errs = errs; len(errs) > 0 {
+		return
+	}
+	if !p.Connected {
+		p.err = store.ErrNotConnected
+		return
+	}
+	name, topic, qos := p.Name, m.Topic, m.QoS
+	p.busy = true
+	labDo(ctx, func(ctx context.Context) error {
+		return store.Clients.Publish(ctx, name, m)
+	}, func(err error) {
+		p.busy = false
+		if name != p.Name {
+			return
+		}
+		if p.err = err; err == nil {
+			p.result = func(l i18n.Lang) string {
+				return tf(l, "lab.published", "topic", topic, "qos", strconv.Itoa(int(qos)))
+			}
+		}
+	})
+}
+
+// hasProps reports whether any property is filled in, to keep the
+// properties open.
+func (f *pubForm) hasProps() bool {
+	return f.ContentType != "" || f.ResponseTopic != "" || f.Correlation != "" || f.Expiry != "" || f.UTF8 || len(f.User) > 0
+}

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+	"github.com/mqttlab/mqttlab/app/store"
+	"github.com/mqttlab/mqttlab/protocol"
+)
+
+// labSubscribe is a client's subscribe form and the list of its
+// subscriptions with what the broker granted. A filter that is not valid
+// gets an error under it and no SUBSCRIBE goes out.
+type labSubscribe struct {
+	goapp.Compo
+
+	Lang      i18n.Lang
+	Name      string
+	Version   protocol.Version
+	Connected bool
+	Subs      []store.Sub
+
+	form     subForm
+	ferr     error                  // what is wrong with the filter
+	err      error                  // why the last subscribe or unsubscribe failed
+	result   func(i18n.Lang) string // what it did, when it did not fail
+	busy     bool
+	shownFor string
+}
+
+// Render draws the form and the list.
+func (s *labSubscribe) Render() goapp.UI {
+	l := s.Lang
+	if s.shownFor != s.Name {
+		s.shownFor, s.ferr, s.err, s.result = s.Name, nil, nil, nil
+	}
+	f := &s.form
+	v5 := s.Version == protocol.V5
+	return goapp.Section().
+		Class("lab-card", "lab-subscribe").
+		Aria("labelledby", "lab-sub-heading").
+		Body(
+			goapp.H3().ID("lab-sub-heading").Text(l.T("lab.subscribe.title")),
+			goapp.Form().
+				ID("lab-sub-form").
+				OnSubmit(s.subscribe).
+				Body(
+					goapp.Div().Class("lab-grid").Body(
+						goapp.Div().Class("lab-field", "lab-field-wide").Body(
+							textField(l, "lab-sub-filter", l.T("lab.filter"), f.Filter, s.ferr, false, func(v string) { f.Filter, s.ferr = v, nil }),
+						),
+						selectField("lab-sub-qos", l.T("lab.qos"), strconv.Itoa(int(f.QoS)), qosChoices(l),
+							func(v string) { f.QoS = protocol.QoS(atoiOr(v, 0)) }),
+						goapp.If(v5, selectField("lab-sub-rh", l.T("lab.retain_handling"), strconv.Itoa(int(f.RetainHandling)), []choice{
+							{"0", l.T("lab.rh0")}, {"1", l.T("lab.rh1")}, {"2", l.T("lab.rh2")},
+						}, func(v string) { f.RetainHandling = byte(atoiOr(v, 0)) })),
+						goapp.If(v5, checkField("lab-sub-nl", l.T("lab.no_local"), f.NoLocal, func(b bool) { f.NoLocal = b })),
+						goapp.If(v5, checkField("lab-sub-rap", l.T("lab.rap"), f.RetainAsPublished, func(b bool) { f.RetainAsPublished = b })),
+					),
+					goapp.Div().Class("lab-actions").Body(
+						goapp.Button().
+							Type("submit").
+							ID("lab-subscribe").
+							Class("button", "button-primary").
+							Aria("busy", s.busy).
+							Text(l.T("lab.subscribe")),
+					),
+					goapp.If(s.err != nil,
+						goapp.P().ID("lab-sub-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, s.err)),
+					),
+					goapp.If(s.result != nil,
+						goapp.P().ID("lab-sub-result").Class("lab-result").Attr("role", "status").Text(callOr(s.result, l)),
+					),
+				),
+			s.renderSubs(l),
+		)
+}
+
+func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
+	if len(s.Subs) == 0 {
+		return goapp.P().Class("lab-empty").Text(l.T("lab.subs.none"))
+	}
+	return goapp.Ul().
+		ID("lab-subs").
+		Class("lab-subs").
+		Aria("label", l.T("lab.subs")).
+		Body(goapp.Range(s.Subs).Slice(func(i int) goapp.UI {
+			sub := s.Subs[i]
+			var opts []string
+			if sub.NoLocal {
+				opts = append(opts, l.T("lab.no_local"))
+			}
+			if sub.RetainAsPublished {
+				opts = append(opts, l.T("lab.rap"))
+			}
+			if sub.RetainHandling != 0 {
+				opts = append(opts, l.T("lab.rh"+strconv.Itoa(int(sub.RetainHandling))))
+			}
+			unsub := goapp.Button().
+				Type("button").
+				Class("button", "lab-unsubscribe").
+				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).
+				Text(l.T("lab.unsubscribe")).
+				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) })
+			if !s.Connected || s.busy {
+				unsub = unsub.Disabled(true)
+			}
+			return goapp.Li().
+				Class("lab-sub").
+				DataSet("filter", sub.Filter).
+				Body(
+					goapp.Code().Class("lab-sub-filter").Text(sub.Filter),
+					goapp.Span().
+						Class("lab-sub-granted").
+						Title(reasonMeaning(l, sub.Granted)).
+						Text(reasonCode(l, sub.Granted, protocol.SUBACK)),
+					goapp.If(len(opts) > 0, goapp.Span().Class("lab-sub-opts").Text(joinList(l, opts))),
+					unsub,
+				)
+		}))
+}
+
+// subscribe checks the form and sends SUBSCRIBE.
+func (s *labSubscribe) subscribe(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	s.result, s.err = nil, nil
+	sub, err := s.form.subscription(s.Version)
+	if s.ferr = err; err != nil {
+		return
+	}
+	if !s.Connected {
+		s.err = store.ErrNotConnected
+		return
+	}
+	name := s.Name
+	var code protocol.ReasonCode
+	s.busy = true
+	labDo(ctx, func(ctx context.Context) (err error) {
+		code, err = store.Clients.Subscribe(ctx, name, sub)
+		return err
+	}, func(err error) {
+		s.busy = false
+		if name != s.Name {
+			return
+		}
+		if s.err = err; err == nil {
+			s.result = func(l i18n.Lang) string {
+				return tf(l, "lab.subscribed", "filter", sub.Filter, "code", reasonFull(l, code, protocol.SUBACK))
+			}
+		}
+	})
+}
+
+// unsubscribe sends UNSUBSCRIBE for filter.
+func (s *labSubscribe) unsubscribe(ctx goapp.Context, filter string) {
+	s.result, s.err = nil, nil
+	name := s.Name
+	var code protocol.ReasonCode
+	s.busy = true
+	labDo(ctx, func(ctx context.Context) (err error) {
+		code, err = store.Clients.Unsubscribe(ctx, name, filter)
+		return err
+	}, func(err error) {
+		s.busy = false
+		if name != s.Name {
+			return
+		}
+		if s.err = err; err == nil {
+			s.result = func(l i18n.Lang) string {
+				return tf(l, "lab.unsubscribed", "filter", filter, "code", reasonFull(l, code, protocol.UNSUBACK))
+			}
+		}
+	})
+}
+
+// callOr calls f with l, or returns "" for a nil f.
+func callOr(f func(i18n.Lang) string, l i18n.Lang) string {
+	if f == nil {
+		return ""
+	}
+	return f(l)
+}
+
+// joinList joins words with the list separator of l.
+func joinList(l i18n.Lang, words []string) string {
+	sep := l.T("lab.list_sep")
+	out := ""
+	for i, w := range words {
+		if i > 0 {
+			out += sep
+		}
+		out += w
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+)
+
+// lessonsPage serves /lessons (the path with progress) and /lessons/{slug}
+// (one lesson: its text, its experiment and its self-check).
+type lessonsPage struct {
+	goapp.Compo
+
+	lang     i18n.Lang
+	progress progress
+	slug     string
+	exp      lessonExperiment
+}
+
+// OnMount follows the language and the progress.
+func (p *lessonsPage) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &p.lang)
+	observeProgress(ctx, &p.progress)
+}
+
+// OnNav picks the lesson from the address; a new experiment is made per
+// lesson visited, so it starts from a clean state.
+func (p *lessonsPage) OnNav(ctx goapp.Context) {
+	slug := lessonSlug(ctx.Page().URL().Path)
+	if slug != p.slug || p.exp == nil {
+		p.slug, p.exp = slug, nil
+		if l, _, ok := lessonBySlug(slug); ok && l.Experiment != nil {
+			p.exp = l.Experiment()
+		}
+	}
+}
+
+// Render draws the path or the lesson inside the shell.
+func (p *lessonsPage) Render() goapp.UI {
+	l := p.lang
+	lesson, i, ok := lessonBySlug(p.slug)
+	if !ok {
+		return &shell{Lang: l, Active: "/lessons", Title: l.T("lessons.title"), Content: []goapp.UI{
+			goapp.Section().Class("page-intro").Body(
+				goapp.H1().Text(l.T("lessons.title")),
+				goapp.P().Class("lead").Text(l.T("lessons.summary")),
+			),
+			&lessonPath{Lang: l, Progress: p.progress},
+		}}
+	}
+	title := l.T(lesson.Key + ".title")
+	done := p.progress[lesson.Slug]
+	content := []goapp.UI{
+		goapp.Nav().Class("lesson-crumbs").Body(
+			goapp.A().Href("/lessons").Text(l.T("lessons.title")),
+			goapp.Span().Text(" / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
+		),
+		goapp.H1().Text(title),
+		goapp.Div().Class("lesson-text").Body(
+			goapp.Range(make([]struct{}, lesson.Paras)).Slice(func(k int) goapp.UI {
+				return goapp.P().Text(l.T(lesson.Key + ".p" + strconv.Itoa(k+1)))
+			}),
+		),
+	}
+	if p.exp != nil {
+		p.exp.setup(l, lesson.Slug, func(ctx goapp.Context) { markLessonDone(ctx, lesson.Slug) })
+		content = append(content, goapp.Section().Class("lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
+			goapp.H2().Text(l.T("lessons.experiment")),
+			p.exp,
+		))
+	}
+	content = append(content,
+		&selfCheck{Lang: l, Done: done},
+		p.lessonNav(i),
+	)
+	return &shell{Lang: l, Active: "/lessons", Title: title, Content: content}
+}
+
+// lessonNav links the previous and next lessons.
+func (p *lessonsPage) lessonNav(i int) goapp.UI {
+	l := p.lang
+	nav := goapp.Nav().Class("lesson-nav")
+	var links []goapp.UI
+	if i > 0 {
+		prev := lessons[i-1]
+		links = append(links, goapp.A().Class("button").ID("lesson-prev").Href("/lessons/"+prev.Slug).Text("← "+l.T(prev.Key+".title")))
+	}
+	if i+1 < len(lessons) {
+		next := lessons[i+1]
+		links = append(links, goapp.A().Class("button", "button-primary").ID("lesson-next").Href("/lessons/"+next.Slug).Text(l.T(next.Key+".title")+" →"))
+	}
+	return nav.Body(links...)
+}
+
+// selfCheck shows whether the learner has done the lesson's step.
+type selfCheck struct {
+	goapp.Compo
+	Lang i18n.Lang
+	Done bool
+}
+
+// Render draws the check, green when done.
+func (c *selfCheck) Render() goapp.UI {
+	l := c.Lang
+	class, text := "self-check", l.T("lessons.check.todo")
+	if c.Done {
+		class, text = "self-check self-check-done", l.T("lessons.check.done")
+	}
+	return goapp.P().ID("self-check").Class(class).Aria("live", "polite").DataSet("done", strconv.FormatBool(c.Done)).Text(text)
+}
+
+// lessonPath lists the lessons in order with the learner's progress.
+type lessonPath struct {
+	goapp.Compo
+	Lang     i18n.Lang
+	Progress progress
+}
+
+// Render draws the path.
+func (c *lessonPath) Render() goapp.UI {
+	l := c.Lang
+	done := 0
+	for _, s := range lessons {
+		if c.Progress[s.Slug] {
+			done++
+		}
+	}
+	return goapp.Section().Class("lesson-path").Body(
+		goapp.P().ID("lesson-progress").Class("lesson-progress").Text(
+			l.T("lessons.progress")+": "+strconv.Itoa(done)+" / "+strconv.Itoa(len(lessons))),
+		goapp.Ol().Class("lesson-list").Body(
+			goapp.Range(lessons).Slice(func(i int) goapp.UI {
+				s := lessons[i]
+				item := goapp.Li().Class("lesson-item").DataSet("slug", s.Slug).DataSet("done", strconv.FormatBool(c.Progress[s.Slug]))
+				mark := "○"
+				if c.Progress[s.Slug] {
+					mark = "●"
+				}
+				return item.Body(
+					goapp.Span().Class("lesson-mark").Aria("hidden", "true").Text(mark),
+					goapp.A().Href("/lessons/"+s.Slug).Text(l.T(s.Key+".title")),
+					goapp.P().Class("lesson-summary").Text(l.T(s.Key+".summary")),
+				)
+			}),
+		),
+	)
+}
