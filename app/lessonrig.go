@@ -54,7 +54,9 @@ type lessonRig struct {
 	seen     [3]uint64      // log, lab and ext versions last read
 	drawn    i18n.Lang
 	handlers []string // clients given a handler, released on dismount
-	err      error    // the last operation's failure, shown to the learner
+	tele     *lessonTelemetry
+	feed     *vizFeed
+	err      error // the last operation's failure, shown to the learner
 }
 
 // setup takes the inputs of the lesson page (lessonExperiment).
@@ -147,6 +149,9 @@ func (r *lessonRig) start(ctx goapp.Context, c lessonClient) {
 	if c.handler != nil && lab.SetHandler(c.name, c.handler) == nil {
 		r.handlers = append(r.handlers, c.name)
 	}
+	if v, ok := lab.Client(c.name); ok && r.feed != nil {
+		r.feed.Pin(v.Settings.ClientID, true)
+	}
 	r.run(ctx, func(cx context.Context) error {
 		if v, _ := lab.Client(c.name); v.Status == store.Disconnected {
 			if err := lab.Connect(cx, c.name); err != nil {
@@ -162,13 +167,18 @@ func (r *lessonRig) start(ctx goapp.Context, c lessonClient) {
 	})
 }
 
-// stop releases the handlers the experiment gave its clients: their code
-// runs while the lesson is open. Experiments call it in OnDismount.
+// stop releases the handlers the experiment gave its clients (their code
+// runs while the lesson is open) and closes its observers. Experiments
+// call it in OnDismount.
 func (r *lessonRig) stop() {
 	for _, name := range r.handlers {
 		store.Clients.SetHandler(name, nil)
 	}
 	r.handlers = nil
+	r.tele.close()
+	if r.feed != nil {
+		r.feed.Stop()
+	}
 }
 
 // run does op away from the UI goroutine (it waits for the network) and

@@ -83,6 +83,7 @@ func TestLessonsInChinese(t *testing.T) {
 	for _, l := range []struct{ slug, key string }{
 		{"what-is-mqtt", "lesson.intro"},
 		{"history", "lesson.history"},
+		{"publish-subscribe", "lesson.pubsub"},
 	} {
 		lt.Navigate(lab.URL + "/lessons/" + l.slug)
 		lt.WaitApp(appReady + " .lesson-lab")
@@ -117,4 +118,33 @@ func TestLessonHistory(t *testing.T) {
 	lt.click(`.history-versions[data-packet="PUBLISH"] .history-field[data-version="5.0"][data-key="properties.length"]`)
 	lt.WaitText("#history-picked", "New in 5.0")
 	lt.WaitVisible(selfCheck(true))
+}
+
+func TestLessonPublishSubscribe(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "publish-subscribe")
+	lt.WaitVisible(`#pubsub-bell[data-status="connected"]`)
+	lt.WaitVisible(`#pubsub-phone[data-status="connected"]`)
+	lt.WaitVisible(`#pubsub-speaker[data-status="connected"]`)
+
+	// With one subscriber, the one message reaches one client: not yet.
+	lt.click("#pubsub-phone-sub")
+	lt.subscribed("pubsub-phone", "front-door/ring")
+	lt.click("#pubsub-ring")
+	lt.WaitVisible(`#pubsub-phone-got[data-count="1"]`)
+	lt.WaitVisible(`#lesson-routes .lesson-route[data-delivered="1"]`)
+	if n := lt.count(selfCheck(true)); n != 0 {
+		t.Error("the self-check is green after a message reached one subscriber")
+	}
+
+	lt.click("#pubsub-speaker-sub")
+	lt.subscribed("pubsub-speaker", "front-door/ring")
+	lt.click("#pubsub-ring")
+	lt.WaitVisible(`#pubsub-speaker-got[data-count="1"]`)
+	lt.WaitVisible(`#pubsub-phone-got[data-count="2"]`)
+	lt.WaitText(`#lesson-routes .lesson-route[data-delivered="2"]`, "l3-phone")
+	lt.WaitText(`#lesson-routes .lesson-route[data-delivered="2"]`, "l3-speaker")
+	lt.WaitVisible(selfCheck(true))
+	lt.WaitVisible(`.lesson-diagram svg`)
 }
