@@ -84,6 +84,7 @@ func TestLessonsInChinese(t *testing.T) {
 		{"what-is-mqtt", "lesson.intro"},
 		{"history", "lesson.history"},
 		{"publish-subscribe", "lesson.pubsub"},
+		{"space-decoupling", "lesson.space"},
 	} {
 		lt.Navigate(lab.URL + "/lessons/" + l.slug)
 		lt.WaitApp(appReady + " .lesson-lab")
@@ -147,4 +148,27 @@ func TestLessonPublishSubscribe(t *testing.T) {
 	lt.WaitText(`#lesson-routes .lesson-route[data-delivered="2"]`, "l3-speaker")
 	lt.WaitVisible(selfCheck(true))
 	lt.WaitVisible(`.lesson-diagram svg`)
+}
+
+func TestLessonSpaceDecoupling(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "space-decoupling")
+	lt.WaitVisible(`#space-sensor[data-status="connected"]`)
+	lt.click("#space-run")
+	lt.WaitVisible(`#space-published:not([data-count="0"])`)
+	lt.click("#space-add")
+	lt.subscribed("l4-app-1", "air/co2")
+	lt.click("#space-add")
+	lt.subscribed("l4-app-2", "air/co2")
+	lt.WaitVisible(`#l4-app-2-got:not([data-count="0"])`)
+	lt.WaitText("#space-knows .hexview", "air/co2")
+	if n := lt.count(selfCheck(true)); n != 0 {
+		t.Error("the self-check is green before a subscriber went away")
+	}
+
+	lt.click("#l4-app-1-remove")
+	lt.WaitFunc(`!document.getElementById("l4-app-1")`)
+	lt.WaitVisible(selfCheck(true))
+	lt.WaitText("#lesson-trail", "DISCONNECT")
 }
