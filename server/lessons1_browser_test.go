@@ -85,6 +85,7 @@ func TestLessonsInChinese(t *testing.T) {
 		{"history", "lesson.history"},
 		{"publish-subscribe", "lesson.pubsub"},
 		{"space-decoupling", "lesson.space"},
+		{"time-decoupling", "lesson.time"},
 	} {
 		lt.Navigate(lab.URL + "/lessons/" + l.slug)
 		lt.WaitApp(appReady + " .lesson-lab")
@@ -171,4 +172,49 @@ func TestLessonSpaceDecoupling(t *testing.T) {
 	lt.WaitFunc(`!document.getElementById("l4-app-1")`)
 	lt.WaitVisible(selfCheck(true))
 	lt.WaitText("#lesson-trail", "DISCONNECT")
+}
+
+// timeOffline opens lesson 5, takes the phone offline and publishes two
+// alerts, which the broker holds for it.
+func timeOffline(t *testing.T) *labTab {
+	t.Helper()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "time-decoupling")
+	lt.WaitVisible(`#time-door[data-status="connected"]`)
+	lt.subscribed("time-phone", "door/alerts")
+	lt.click("#time-offline")
+	lt.WaitVisible(`#time-phone[data-status="disconnected"]`)
+	lt.click("#time-alert")
+	lt.click("#time-alert")
+	lt.WaitVisible(`#time-held[data-queued="2"]`)
+	lt.WaitText("#lesson-routes", "held for l5-phone")
+	return lt
+}
+
+func TestLessonTimeDecoupling(t *testing.T) {
+	t.Parallel()
+	lt := timeOffline(t)
+	lt.click("#time-online")
+	lt.WaitVisible(`#time-phone[data-status="connected"]`)
+	lt.WaitText("#time-present", "Session Present 1")
+	lt.WaitVisible(`#time-phone-got[data-count="2"]`)
+	lt.WaitVisible(`#time-held[data-queued="0"]`)
+	lt.WaitVisible(selfCheck(true))
+
+	// A retained status reaches a subscriber that comes later.
+	lt.click("#time-status")
+	lt.WaitText("#lesson-trail", "retain")
+	lt.click("#time-late")
+	lt.WaitText(`#time-tablet-got[data-retain="true"]`, "locked")
+}
+
+// The messages held for the phone are not enough: it must come back.
+func TestLessonTimeDecouplingStaysRed(t *testing.T) {
+	t.Parallel()
+	lt := timeOffline(t)
+	lt.click("#time-alert")
+	lt.WaitVisible(`#time-held[data-queued="3"]`)
+	if n := lt.count(selfCheck(false)); n != 1 {
+		t.Error("the self-check is green while the phone is still offline")
+	}
 }
