@@ -86,6 +86,7 @@ func TestLessonsInChinese(t *testing.T) {
 		{"publish-subscribe", "lesson.pubsub"},
 		{"space-decoupling", "lesson.space"},
 		{"time-decoupling", "lesson.time"},
+		{"sync-decoupling", "lesson.sync"},
 	} {
 		lt.Navigate(lab.URL + "/lessons/" + l.slug)
 		lt.WaitApp(appReady + " .lesson-lab")
@@ -217,4 +218,27 @@ func TestLessonTimeDecouplingStaysRed(t *testing.T) {
 	if n := lt.count(selfCheck(false)); n != 1 {
 		t.Error("the self-check is green while the phone is still offline")
 	}
+}
+
+func TestLessonSyncDecoupling(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "sync-decoupling")
+	lt.subscribed("sync-archive", "meter/#")
+	lt.subscribed("sync-tariff", "tariff/get")
+	lt.WaitVisible(`#sync-app[data-status="connected"]`)
+	lt.WaitVisible(`#sync-meter[data-status="connected"]`)
+
+	lt.click("#sync-ask")
+	lt.WaitVisible("#sync-ask[disabled]") // the app waits
+	lt.WaitVisible("#sync-answer[data-ms]")
+	lt.WaitText("#sync-answer", "EUR/kWh")
+	if n := lt.count(selfCheck(true)); n != 0 {
+		t.Error("the self-check is green before the meter published")
+	}
+
+	lt.click("#sync-burst")
+	lt.WaitText("#sync-pub-rate", "published 10 readings")
+	lt.WaitVisible(`#sync-handled:not([data-handled="0"]):not([data-handled="1"]):not([data-handled="2"])`)
+	lt.WaitVisible(selfCheck(true))
 }
