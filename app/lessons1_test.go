@@ -2,6 +2,7 @@ package app
 
 import (
 	"testing"
+	"time"
 
 	"github.com/mqttlab/mqttlab/app/i18n"
 	"github.com/mqttlab/mqttlab/app/store"
@@ -21,7 +22,7 @@ func TestLessons1to6DynamicKeys(t *testing.T) {
 	for _, s := range []struct {
 		key   string
 		steps int
-	}{{"lesson.intro", 3}, {"lesson.history", 2}} {
+	}{{"lesson.intro", 3}, {"lesson.history", 2}, {"lesson.pubsub", 3}, {"lesson.space", 3}, {"lesson.time", 4}, {"lesson.sync", 3}} {
 		for i := 1; i <= s.steps; i++ {
 			keys = append(keys, s.key+".s"+string(rune('0'+i)))
 		}
@@ -56,13 +57,6 @@ func TestIntroDone(t *testing.T) {
 	reaction := []store.Packet{
 		pk(introDevice, client.Out, pub(fan, "on")),
 		pk(introCloud, client.In, pub(fan, "on")),
-	}
-	cat := func(parts ...[]store.Packet) []store.Packet {
-		var out []store.Packet
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		return out
 	}
 	for _, c := range []struct {
 		name string
@@ -120,5 +114,143 @@ func TestHistoryDiffers(t *testing.T) {
 	e.topic = "bad/+/topic"
 	if err := e.encode(); err == nil {
 		t.Error("a topic with a wildcard was encoded")
+	}
+}
+
+// cat joins parts of a log.
+func cat(parts ...[]store.Packet) []store.Packet {
+	var out []store.Packet
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// sent is a PUBLISH from one client received by others, in that order.
+func sent(from string, p *protocol.Publish, to ...string) []store.Packet {
+	out := []store.Packet{pk(from, client.Out, p)}
+	for _, name := range to {
+		out = append(out, pk(name, client.In, p))
+	}
+	return out
+}
+
+func TestPubsubDone(t *testing.T) {
+	ring := func(n string) *protocol.Publish { return pub(pubsubTopic(), "ring #"+n) }
+	for _, c := range []struct {
+		name string
+		ps   []store.Packet
+		want bool
+	}{
+		{"one publish, two subscribers", sent(pubsubBell, ring("1"), pubsubPhone, pubsubSpeaker), true},
+		{"one subscriber", sent(pubsubBell, ring("1"), pubsubPhone), false},
+		{"two publishes, one subscriber each", cat(sent(pubsubBell, ring("1"), pubsubPhone), sent(pubsubBell, ring("2"), pubsubSpeaker)), false},
+		{"another topic", sent(pubsubBell, pub(lessonTopic(3, "other"), "x"), pubsubPhone, pubsubSpeaker), false},
+		{"not from the doorbell", sent(pubsubPhone, ring("1"), pubsubPhone, pubsubSpeaker), false},
+	} {
+		if got := pubsubDone(c.ps); got != c.want {
+			t.Errorf("%s: pubsubDone = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSpaceDone(t *testing.T) {
+	reading := func(n string) *protocol.Publish { return pub(spaceTopic(), n+" ppm") }
+	sub := func(name string) []store.Packet {
+		return []store.Packet{pk(name, client.Out, &protocol.Subscribe{Subscriptions: []protocol.Subscription{{Filter: spaceTopic(), QoS: 1}}})}
+	}
+	bye := func(name string) []store.Packet { return []store.Packet{pk(name, client.Out, &protocol.Disconnect{})} }
+	reconnect := []store.Packet{pk(spaceSensor, client.Out, &protocol.Connect{})}
+	a, b := spaceAppPrefix+"1", spaceAppPrefix+"2"
+	for _, c := range []struct {
+		name string
+		ps   []store.Packet
+		want bool
+	}{
+		{"added, removed, published on", cat(sent(spaceSensor, reading("1")), sub(a), sub(b), sent(spaceSensor, reading("2"), a, b), bye(a), sent(spaceSensor, reading("3"), b)), true},
+		{"removed before the first reading", cat(sub(a), bye(a), sent(spaceSensor, reading("1")), sub(b), sent(spaceSensor, reading("2"), b)), false},
+		{"nobody removed", cat(sent(spaceSensor, reading("1")), sub(a), sub(b), sent(spaceSensor, reading("2"), a, b)), false},
+		{"no reading after the removal", cat(sent(spaceSensor, reading("1")), sub(a), sub(b), sent(spaceSensor, reading("2"), a, b), bye(a)), false},
+		{"the added one is the removed one", cat(sent(spaceSensor, reading("1")), sub(a), sent(spaceSensor, reading("2"), a), bye(a), sent(spaceSensor, reading("3"))), false},
+		{"subscribed before the sensor started", cat(sub(a), sub(b), sent(spaceSensor, reading("1"), a, b), bye(a), sent(spaceSensor, reading("2"), b)), false},
+		{"the sensor reconnected", cat(sent(spaceSensor, reading("1")), sub(a), sub(b), reconnect, sent(spaceSensor, reading("2"), a, b), bye(a), sent(spaceSensor, reading("3"), b)), false},
+	} {
+		if got := spaceDone(c.ps); got != c.want {
+			t.Errorf("%s: spaceDone = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestTimeDone(t *testing.T) {
+	alert := pub(timeAlerts(), "door opened #1")
+	off := []store.Packet{pk(timePhone, client.Out, &protocol.Disconnect{})}
+	back := func(clean, present bool) []store.Packet {
+		return []store.Packet{
+			pk(timePhone, client.Out, &protocol.Connect{CleanStart: clean}),
+			pk(timePhone, client.In, &protocol.Connack{SessionPresent: present}),
+		}
+	}
+	published := []store.Packet{pk(timeSensor, client.Out, alert)}
+	delivered := []store.Packet{pk(timePhone, client.In, alert)}
+	for _, c := range []struct {
+		name string
+		ps   []store.Packet
+		want bool
+	}{
+		{"held and delivered", cat(off, published, back(false, true), delivered), true},
+		{"never back", cat(off, published), false},
+		{"back but not delivered yet", cat(off, published, back(false, true)), false},
+		{"published while online", cat(published, off, back(false, true), delivered), false},
+		{"published after coming back", cat(off, back(false, true), published, delivered), false},
+		{"no session kept", cat(off, published, back(false, false), delivered), false},
+		{"clean start", cat(off, published, back(true, false), delivered), false},
+	} {
+		if got := timeDone(c.ps); got != c.want {
+			t.Errorf("%s: timeDone = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSyncDone(t *testing.T) {
+	at := func(p store.Packet, d time.Duration) store.Packet {
+		p.Time = time.Unix(1000, 0).Add(d)
+		return p
+	}
+	// burst publishes n readings every pubEvery; the archive gets each at
+	// once and acknowledges one every ackEvery.
+	burst := func(n int, pubEvery, ackEvery time.Duration) []store.Packet {
+		var ps []store.Packet
+		for i := range n {
+			r := pub(syncReadings(), "kW #"+string(rune('a'+i)))
+			r.PacketID = uint16(i + 1)
+			ps = append(ps, at(pk(syncMeter, client.Out, r), time.Duration(i)*pubEvery), at(pk(syncArchive, client.In, r), time.Duration(i)*pubEvery))
+		}
+		for i := range n {
+			ps = append(ps, at(pk(syncArchive, client.Out, &protocol.Puback{PacketID: uint16(i + 1)}), time.Duration(i+1)*ackEvery))
+		}
+		return ps
+	}
+	req := pub(syncTariff(), "tariff now?")
+	req.Props.ResponseTopic = protocol.Some("mqttlab/response/x")
+	req.Props.CorrelationData = protocol.Some([]byte{1, 2})
+	resp := pub("mqttlab/response/x", "0.27 EUR/kWh")
+	resp.Props.CorrelationData = protocol.Some([]byte{1, 2})
+	other := pub("mqttlab/response/x", "0.27 EUR/kWh")
+	other.Props.CorrelationData = protocol.Some([]byte{9})
+	answered := []store.Packet{pk(syncApp, client.Out, req), pk(syncApp, client.In, resp)}
+	for _, c := range []struct {
+		name string
+		ps   []store.Packet
+		want bool
+	}{
+		{"fast meter, slow archive, answered", cat(burst(10, 200*time.Millisecond, 800*time.Millisecond), answered), true},
+		{"no answer", burst(10, 200*time.Millisecond, 800*time.Millisecond), false},
+		{"an answer to another request", cat(burst(10, 200*time.Millisecond, 800*time.Millisecond), []store.Packet{pk(syncApp, client.Out, req), pk(syncApp, client.In, other)}), false},
+		{"the archive keeps up", cat(burst(10, 200*time.Millisecond, 210*time.Millisecond), answered), false},
+		{"too short a burst", cat(burst(3, 200*time.Millisecond, 800*time.Millisecond), answered), false},
+	} {
+		if got := syncDone(c.ps); got != c.want {
+			t.Errorf("%s: syncDone = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
