@@ -69,29 +69,30 @@ func TestLessonWhatIsMQTT(t *testing.T) {
 	lt.WaitApp(appReady + " .lesson-path")
 	lt.WaitVisible(`.lesson-item[data-slug="what-is-mqtt"][data-done="true"]`)
 	lt.WaitVisible(`.lesson-item[data-slug="history"][data-done="false"]`)
-	if got := lt.Text("#lesson-progress"); !strings.Contains(got, "1 /") {
+	if got := lt.Text("#lesson-progress"); !strings.Contains(got, ": 1 / ") {
 		t.Errorf("progress on the start page reads %q, want 1 lesson done", got)
 	}
+	lt.WaitText("#home-start", "Where MQTT comes from")
+	lt.click("#home-start")
+	lt.WaitApp(appReady + " #history-timeline")
 }
 
-// Every lesson renders in Chinese once the learner switches language.
+// Every lesson renders in Chinese once the learner switches language,
+// going from one lesson to the next by its link, inside the app.
 func TestLessonsInChinese(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
 	lt := openLesson(t, lab, "what-is-mqtt")
 	lt.click("#lang-zh")
-	for _, l := range []struct{ slug, key string }{
-		{"what-is-mqtt", "lesson.intro"},
-		{"history", "lesson.history"},
-		{"publish-subscribe", "lesson.pubsub"},
-		{"space-decoupling", "lesson.space"},
-		{"time-decoupling", "lesson.time"},
-		{"sync-decoupling", "lesson.sync"},
-	} {
-		lt.Navigate(lab.URL + "/lessons/" + l.slug)
-		lt.WaitApp(appReady + " .lesson-lab")
-		lt.WaitText("main h1", i18n.T(i18n.Zh, l.key+".title"))
-		lt.WaitText(".lesson-text", string([]rune(i18n.T(i18n.Zh, l.key+".p1"))[:20]))
+	// The experiment on the page follows the switch at once.
+	lt.WaitText("#intro-device", i18n.T(i18n.Zh, "lesson.intro.device"))
+	for i, key := range []string{"lesson.intro", "lesson.history", "lesson.pubsub", "lesson.space", "lesson.time", "lesson.sync"} {
+		if i > 0 {
+			lt.click("#lesson-next")
+		}
+		lt.WaitText("main h1", i18n.T(i18n.Zh, key+".title"))
+		lt.WaitText(".lesson-text", runePrefix(i18n.T(i18n.Zh, key+".p1"), 20))
+		lt.WaitText(".lesson-steps", runePrefix(i18n.T(i18n.Zh, key+".s1"), 10))
 		lt.WaitText("#self-check", "自测")
 	}
 }
@@ -241,4 +242,10 @@ func TestLessonSyncDecoupling(t *testing.T) {
 	lt.WaitText("#sync-pub-rate", "published 10 readings")
 	lt.WaitVisible(`#sync-handled:not([data-handled="0"]):not([data-handled="1"]):not([data-handled="2"])`)
 	lt.WaitVisible(selfCheck(true))
+}
+
+// runePrefix is the first n characters of s, or s.
+func runePrefix(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
 }
