@@ -2,7 +2,6 @@ package app
 
 import (
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -78,7 +77,7 @@ func lessonTrail(l i18n.Lang, ps []store.Packet) goapp.UI {
 			goapp.Span().Class("lesson-packet-client").Text(p.Client),
 			goapp.Span().Class("lesson-packet-dir").Text(l.T(dir)),
 			goapp.Span().Class("lesson-packet-type").Text(t.String()),
-			goapp.Span().Class("lesson-packet-what").Text(packetLine(p.Packet)),
+			goapp.Span().Class("lesson-packet-what").Text(packetLine(l, &p)),
 		))
 	}
 	var list goapp.UI = goapp.P().Class("empty").Text(l.T("lessons.trail.empty"))
@@ -97,57 +96,26 @@ func lessonTrail(l i18n.Lang, ps []store.Packet) goapp.UI {
 	)
 }
 
-// packetLine says in a few words what a packet carries, in the
-// specification's terms.
-func packetLine(p protocol.Packet) string {
-	var b strings.Builder
-	switch p := p.(type) {
+// packetLine says in a few words what a packet carries: the inspector's
+// summary, and what the lessons look at besides (a payload, the session
+// flags).
+func packetLine(l i18n.Lang, p *store.Packet) string {
+	s := infoOf(p).Summary(l, 0)
+	switch pk := p.Packet.(type) {
 	case *protocol.Publish:
-		b.WriteString(p.Topic + " " + payloadLine(p.Payload))
-		if p.QoS > 0 {
-			b.WriteString(" · QoS " + strconv.Itoa(int(p.QoS)))
+		s += " · " + payloadLine(pk.Payload)
+		if rt, ok := pk.Props.ResponseTopic.Get(); ok {
+			s += " · Response Topic " + rt
 		}
-		if p.Retain {
-			b.WriteString(" · retain")
-		}
-		if p.Dup {
-			b.WriteString(" · dup")
-		}
-		if rt, ok := p.Props.ResponseTopic.Get(); ok {
-			b.WriteString(" · response topic " + rt)
-		}
-	case *protocol.Subscribe:
-		for i, s := range p.Subscriptions {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(s.Filter + " (QoS " + strconv.Itoa(int(s.QoS)) + ")")
-		}
-	case *protocol.Unsubscribe:
-		b.WriteString(strings.Join(p.Filters, ", "))
 	case *protocol.Connect:
-		b.WriteString("Clean Start " + flag(p.CleanStart))
-		if exp, ok := p.Props.SessionExpiry.Get(); ok {
-			b.WriteString(" · Session Expiry " + strconv.FormatUint(uint64(exp), 10) + " s")
+		s += " · Clean Start " + flag(pk.CleanStart)
+		if exp, ok := pk.Props.SessionExpiry.Get(); ok {
+			s += " · Session Expiry " + strconv.FormatUint(uint64(exp), 10) + " s"
 		}
 	case *protocol.Connack:
-		b.WriteString("Session Present " + flag(p.SessionPresent))
-		if p.ReasonCode != protocol.Success {
-			b.WriteString(" · " + p.ReasonCode.String())
-		}
-	case *protocol.Suback:
-		for i, c := range p.ReasonCodes {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(c.String())
-		}
-	case *protocol.Disconnect:
-		if p.ReasonCode != protocol.Success {
-			b.WriteString(p.ReasonCode.String())
-		}
+		s += " · Session Present " + flag(pk.SessionPresent)
 	}
-	return b.String()
+	return s
 }
 
 // payloadLine quotes the start of a payload that is text, or says how long

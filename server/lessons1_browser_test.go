@@ -205,7 +205,7 @@ func TestLessonTimeDecoupling(t *testing.T) {
 
 	// A retained status reaches a subscriber that comes later.
 	lt.click("#time-status")
-	lt.WaitText("#lesson-trail", "retain")
+	lt.WaitText("#lesson-trail", "RETAIN")
 	lt.click("#time-late")
 	lt.WaitText(`#time-tablet-got[data-retain="true"]`, "locked")
 }
