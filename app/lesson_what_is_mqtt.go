@@ -121,6 +121,7 @@ func (e *introExperiment) Render() goapp.UI {
 				textField(l, "intro-reading", l.T("lesson.intro.reading"), e.reading, nil, true, func(s string) { e.reading = s }),
 				button("intro-publish", l.T("lesson.intro.publish"), !device, e.publishReading).Class("button-primary"),
 				goapp.P().ID("intro-fan").Class("lesson-state").DataSet("fan", fan).Text(fanText),
+				goapp.P().Class("caption").Text(l.T("lesson.intro.firmware")),
 			),
 			goapp.Div().Class("lesson-broker").Aria("hidden", "true").Text(l.T("lessons.broker")),
 			lessonParty(l, "intro-cloud", l.T("lesson.intro.cloud"), introCloud,

@@ -37,6 +37,9 @@ var _ = i18n.Define(lessonMessages([]lessonMessage{
 	{"lesson.intro.fan_off", "Fan: off", "风扇：关"},
 	{"lesson.intro.no_reading", "No reading received yet.", "还没有收到读数。"},
 	{"lesson.intro.last_reading", "Last reading received: {v} °C", "最近收到的读数：{v} °C"},
+	{"lesson.intro.firmware",
+		"The device's code: on a command \"on\" or \"off\", it switches the fan and publishes the fan's new state.",
+		"设备上的代码：收到指令 \"on\" 或 \"off\" 后，切换风扇并发布风扇的新状态。"},
 	{"lesson.intro.cmd_on", "Fan on", "打开风扇"},
 	{"lesson.intro.cmd_off", "Fan off", "关闭风扇"},
 }))
