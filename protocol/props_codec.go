@@ -44,7 +44,7 @@ func (p *Properties) decode(c *cursor, t Type) error {
 			return withDetail(ErrPropertyRepeated, info.def.name)
 		}
 		seen |= 1 << id
-		if err := p.decodeValue(c, info, &old); err != nil {
+		if err := p.decodeValue(c, PropID(id), info, &old); err != nil {
 			return err
 		}
 	}
@@ -59,7 +59,7 @@ func (p *Properties) reset() {
 }
 
 // decodeValue reads the value of one property and stores it in p.
-func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) error {
+func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, old *Properties) error {
 	var (
 		num  uint32
 		b    []byte
@@ -72,19 +72,19 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 	)
 	switch info.typ {
 	case WireByte:
-		x8, err = c.u8(info.def)
+		x8, err = c.u8(&info.def)
 		num = uint32(x8)
 	case WireTwoByteInt:
-		x16, err = c.u16(info.def)
+		x16, err = c.u16(&info.def)
 		num = uint32(x16)
 	case WireFourByteInt:
-		num, err = c.u32(info.def)
+		num, err = c.u32(&info.def)
 	case WireVarint:
-		num, err = c.varint(info.def)
+		num, err = c.varint(&info.def)
 	case WireString:
-		b, err = c.utf8(info.def)
+		b, err = c.utf8(&info.def)
 	case WireBinary:
-		b, err = c.binary(info.def)
+		b, err = c.binary(&info.def)
 	case WireStringPair:
 		c.group(info.def.name)
 		if b, err = c.utf8(fUserKey); err == nil {
@@ -95,7 +95,7 @@ func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) err
 	if err != nil {
 		return err
 	}
-	switch info.id {
+	switch id {
 	case PropPayloadFormat:
 		p.PayloadFormat, bad = Some(x8), x8 > 1
 	case PropMessageExpiry:
