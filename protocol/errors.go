@@ -1,7 +1,5 @@
 package protocol
 
-import "errors"
-
 // Error is a violation of the protocol found by the codec. Code is the
 // reason code the receiver answers with (in a DISCONNECT or CONNACK for 5.0;
 // 3.x peers are simply disconnected), Rule the normative statement broken.
@@ -66,11 +64,64 @@ func withRule(err *Error, rule, detail string) error {
 
 // asError returns the *Error inside err, or nil.
 func asError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
+	_, e := find(err, false)
+	return e
+}
+
+// find returns the first *detailed (when detail is set) or *Error in
+// err's tree, searched depth first as errors.As searches it: err itself,
+// its As method, then what Unwrap returns. It is errors.As for the
+// codec's two types without the reflection errors.As costs a wasm build.
+func find(err error, detail bool) (*detailed, *Error) {
+	for err != nil {
+		switch x := err.(type) {
+		case *Error:
+			if detail {
+				return nil, nil // an *Error wraps nothing
+			}
+			return nil, x
+		case *detailed:
+			if detail {
+				return x, nil
+			}
+			return nil, x.err
+		}
+		if a, ok := err.(interface{ As(any) bool }); ok {
+			if d, e := findAs(a, detail); d != nil || e != nil {
+				return d, e
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range u.Unwrap() {
+				if d, e := find(err, detail); d != nil || e != nil {
+					return d, e
+				}
+			}
+			return nil, nil
+		default:
+			return nil, nil
+		}
 	}
-	return nil
+	return nil, nil
+}
+
+// findAs asks an error's own As method for the codec's types.
+func findAs(a interface{ As(any) bool }, detail bool) (*detailed, *Error) {
+	if detail {
+		var d *detailed
+		if a.As(&d) {
+			return d, nil
+		}
+		return nil, nil
+	}
+	var e *Error
+	if a.As(&e) {
+		return nil, e
+	}
+	return nil, nil
 }
 
 // ReasonCodeOf returns the reason code carried by err: Success for nil,
@@ -79,8 +130,7 @@ func ReasonCodeOf(err error) ReasonCode {
 	if err == nil {
 		return Success
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Code
 	}
 	return UnspecifiedError
@@ -90,12 +140,10 @@ func ReasonCodeOf(err error) ReasonCode {
 // the rule of the packet type when the check has one per type (a reason
 // code not allowed in a PUBACK cites MQTT-3.4.2-1), else the *Error's Rule.
 func RuleOf(err error) string {
-	var d *detailed
-	if errors.As(err, &d) {
+	if d, _ := find(err, true); d != nil {
 		return d.ruleOf()
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Rule
 	}
 	return ""
