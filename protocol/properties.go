@@ -117,16 +117,29 @@ const Will Type = 0
 
 type propInfo struct {
 	typ   WireType
+	rule  propRule
 	in    uint16 // bit per Type the property may appear in; bit 0 is the will
 	multi uint16 // types in which it may appear more than once
 	def   fieldDef
 }
 
+// propRule is the rule a property's value follows beyond its wire type.
+type propRule byte
+
+const (
+	ruleNone    propRule = iota
+	ruleFlag             // 0 or 1
+	ruleNonZero          // not 0 (§3.1.2.11.3, §3.1.2.11.4)
+	ruleSubID            // 1 to MaxVarint (§3.8.2.1.2)
+	ruleTopic            // a topic name (Response Topic, [MQTT-3.3.2-14] (5.0))
+	ruleAlias            // not 0 when decoded; PUBLISH checks it when encoding ([MQTT-3.3.2-8] (5.0))
+)
+
 // propTable is the table of every property, indexed by identifier: its
 // wire type, the packets that may carry it and its explanation. It is a
 // plain literal of constants, so it costs no code at start-up.
 var propTable = [0x2B]propInfo{
-	PropPayloadFormat: {typ: WireByte, in: 1<<PUBLISH | 1<<Will,
+	PropPayloadFormat: {typ: WireByte, rule: ruleFlag, in: 1<<PUBLISH | 1<<Will,
 		def: fieldDef{key: "property.payload_format", name: "Payload Format Indicator",
 			meaning: "0: the payload is unspecified bytes; 1: it is UTF-8 text.", spec5: "3.3.2.3.2"}},
 	PropMessageExpiry: {typ: WireFourByteInt, in: 1<<PUBLISH | 1<<Will,
@@ -135,13 +148,13 @@ var propTable = [0x2B]propInfo{
 	PropContentType: {typ: WireString, in: 1<<PUBLISH | 1<<Will,
 		def: fieldDef{key: "property.content_type", name: "Content Type",
 			meaning: "Describes the payload, e.g. application/json; the broker passes it on untouched.", spec5: "3.3.2.3.9"}},
-	PropResponseTopic: {typ: WireString, in: 1<<PUBLISH | 1<<Will,
+	PropResponseTopic: {typ: WireString, rule: ruleTopic, in: 1<<PUBLISH | 1<<Will,
 		def: fieldDef{key: "property.response_topic", name: "Response Topic",
 			meaning: "Where the receiver should publish its response (request/response).", spec5: "3.3.2.3.5"}},
 	PropCorrelationData: {typ: WireBinary, in: 1<<PUBLISH | 1<<Will,
 		def: fieldDef{key: "property.correlation_data", name: "Correlation Data",
 			meaning: "Bytes the responder copies into its response so the requester can match the two.", spec5: "3.3.2.3.6"}},
-	PropSubscriptionID: {typ: WireVarint, in: 1<<PUBLISH | 1<<SUBSCRIBE, multi: 1 << PUBLISH,
+	PropSubscriptionID: {typ: WireVarint, rule: ruleSubID, in: 1<<PUBLISH | 1<<SUBSCRIBE, multi: 1 << PUBLISH,
 		def: fieldDef{key: "property.subscription_id", name: "Subscription Identifier",
 			meaning: "A number the subscriber gave its subscription; the server echoes it on every message the subscription delivers.", spec5: "3.8.2.1.2"}},
 	PropSessionExpiry: {typ: WireFourByteInt, in: 1<<CONNECT | 1<<CONNACK | 1<<DISCONNECT,
@@ -159,13 +172,13 @@ var propTable = [0x2B]propInfo{
 	PropAuthData: {typ: WireBinary, in: 1<<CONNECT | 1<<CONNACK | 1<<AUTH,
 		def: fieldDef{key: "property.auth_data", name: "Authentication Data",
 			meaning: "Data of the extended authentication exchange; its meaning depends on the method.", spec5: "3.1.2.11.10"}},
-	PropRequestProblemInfo: {typ: WireByte, in: 1 << CONNECT,
+	PropRequestProblemInfo: {typ: WireByte, rule: ruleFlag, in: 1 << CONNECT,
 		def: fieldDef{key: "property.request_problem_info", name: "Request Problem Information",
 			meaning: "0 asks the server to send reason strings and user properties only on CONNACK and DISCONNECT.", spec5: "3.1.2.11.7"}},
 	PropWillDelay: {typ: WireFourByteInt, in: 1 << Will,
 		def: fieldDef{key: "property.will_delay", name: "Will Delay Interval",
 			meaning: "Seconds the server waits after an abnormal disconnect before publishing the will; reconnecting in time cancels it.", spec5: "3.1.3.2.2"}},
-	PropRequestResponseInfo: {typ: WireByte, in: 1 << CONNECT,
+	PropRequestResponseInfo: {typ: WireByte, rule: ruleFlag, in: 1 << CONNECT,
 		def: fieldDef{key: "property.request_response_info", name: "Request Response Information",
 			meaning: "1 asks the server to return Response Information in CONNACK.", spec5: "3.1.2.11.6"}},
 	PropResponseInfo: {typ: WireString, in: 1 << CONNACK,
@@ -177,34 +190,34 @@ var propTable = [0x2B]propInfo{
 	PropReasonString: {typ: WireString, in: 1<<CONNACK | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBACK | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH,
 		def: fieldDef{key: "property.reason_string", name: "Reason String",
 			meaning: "A human-readable diagnostic for this packet, not meant to be parsed.", spec5: "3.2.2.3.9"}},
-	PropReceiveMaximum: {typ: WireTwoByteInt, in: 1<<CONNECT | 1<<CONNACK,
+	PropReceiveMaximum: {typ: WireTwoByteInt, rule: ruleNonZero, in: 1<<CONNECT | 1<<CONNACK,
 		def: fieldDef{key: "property.receive_maximum", name: "Receive Maximum",
 			meaning: "How many QoS 1 and 2 publishes the sender of this packet accepts unacknowledged at once (absent: 65,535).", spec5: "3.1.2.11.3"}},
 	PropTopicAliasMaximum: {typ: WireTwoByteInt, in: 1<<CONNECT | 1<<CONNACK,
 		def: fieldDef{key: "property.topic_alias_maximum", name: "Topic Alias Maximum",
 			meaning: "The highest topic alias the sender of this packet accepts; 0 or absent: none.", spec5: "3.1.2.11.5"}},
-	PropTopicAlias: {typ: WireTwoByteInt, in: 1 << PUBLISH,
+	PropTopicAlias: {typ: WireTwoByteInt, rule: ruleAlias, in: 1 << PUBLISH,
 		def: fieldDef{key: "property.topic_alias", name: "Topic Alias",
 			meaning: "A number standing for the topic name, so later publishes can send an empty topic and save bytes.", spec5: "3.3.2.3.4"}},
-	PropMaximumQoS: {typ: WireByte, in: 1 << CONNACK,
+	PropMaximumQoS: {typ: WireByte, rule: ruleFlag, in: 1 << CONNACK,
 		def: fieldDef{key: "property.maximum_qos", name: "Maximum QoS",
 			meaning: "The highest QoS the server accepts from publishers (absent: 2).", spec5: "3.2.2.3.4"}},
-	PropRetainAvailable: {typ: WireByte, in: 1 << CONNACK,
+	PropRetainAvailable: {typ: WireByte, rule: ruleFlag, in: 1 << CONNACK,
 		def: fieldDef{key: "property.retain_available", name: "Retain Available",
 			meaning: "0: the server does not keep retained messages (absent: 1).", spec5: "3.2.2.3.5"}},
 	PropUser: {typ: WireStringPair, in: 1<<CONNECT | 1<<CONNACK | 1<<PUBLISH | 1<<Will | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBSCRIBE | 1<<SUBACK | 1<<UNSUBSCRIBE | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH, multi: 1<<CONNECT | 1<<CONNACK | 1<<PUBLISH | 1<<Will | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBSCRIBE | 1<<SUBACK | 1<<UNSUBSCRIBE | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH,
 		def: fieldDef{key: "property.user", name: "User Property",
 			meaning: "An application-defined name/value pair; may repeat, and their order is kept.", spec5: "3.3.2.3.7"}},
-	PropMaximumPacketSize: {typ: WireFourByteInt, in: 1<<CONNECT | 1<<CONNACK,
+	PropMaximumPacketSize: {typ: WireFourByteInt, rule: ruleNonZero, in: 1<<CONNECT | 1<<CONNACK,
 		def: fieldDef{key: "property.maximum_packet_size", name: "Maximum Packet Size",
 			meaning: "The largest packet, in bytes, the sender of this packet accepts (absent: no limit but the protocol's).", spec5: "3.1.2.11.4"}},
-	PropWildcardSubAvailable: {typ: WireByte, in: 1 << CONNACK,
+	PropWildcardSubAvailable: {typ: WireByte, rule: ruleFlag, in: 1 << CONNACK,
 		def: fieldDef{key: "property.wildcard_sub_available", name: "Wildcard Subscription Available",
 			meaning: "0: the server refuses subscriptions with + or # (absent: 1).", spec5: "3.2.2.3.11"}},
-	PropSubIDAvailable: {typ: WireByte, in: 1 << CONNACK,
+	PropSubIDAvailable: {typ: WireByte, rule: ruleFlag, in: 1 << CONNACK,
 		def: fieldDef{key: "property.subscription_id_available", name: "Subscription Identifiers Available",
 			meaning: "0: the server does not support subscription identifiers (absent: 1).", spec5: "3.2.2.3.12"}},
-	PropSharedSubAvailable: {typ: WireByte, in: 1 << CONNACK,
+	PropSharedSubAvailable: {typ: WireByte, rule: ruleFlag, in: 1 << CONNACK,
 		def: fieldDef{key: "property.shared_sub_available", name: "Shared Subscription Available",
 			meaning: "0: the server does not support $share subscriptions (absent: 1).", spec5: "3.2.2.3.13"}},
 }

@@ -1,5 +1,125 @@
 package protocol
 
+import "math/bits"
+
+// The property codec is one loop over propTable, keyed by identifier and
+// wire type, rather than code per property: a codec written out property
+// by property is several times larger in the browser build. The only code
+// that names each property is the accessors below, which map an
+// identifier to its field of Properties.
+
+// present returns the set of properties p holds, one bit per identifier.
+func (p *Properties) present() uint64 {
+	var m uint64
+	set := func(id PropID, ok bool) {
+		if ok {
+			m |= 1 << id
+		}
+	}
+	set(PropPayloadFormat, p.PayloadFormat.Present)
+	set(PropMessageExpiry, p.MessageExpiry.Present)
+	set(PropContentType, p.ContentType.Present)
+	set(PropResponseTopic, p.ResponseTopic.Present)
+	set(PropCorrelationData, p.CorrelationData.Present)
+	set(PropSubscriptionID, len(p.SubscriptionIDs) > 0)
+	set(PropSessionExpiry, p.SessionExpiry.Present)
+	set(PropAssignedClientID, p.AssignedClientID.Present)
+	set(PropServerKeepAlive, p.ServerKeepAlive.Present)
+	set(PropAuthMethod, p.AuthMethod.Present)
+	set(PropAuthData, p.AuthData.Present)
+	set(PropRequestProblemInfo, p.RequestProblemInfo.Present)
+	set(PropWillDelay, p.WillDelay.Present)
+	set(PropRequestResponseInfo, p.RequestResponseInfo.Present)
+	set(PropResponseInfo, p.ResponseInfo.Present)
+	set(PropServerReference, p.ServerReference.Present)
+	set(PropReasonString, p.ReasonString.Present)
+	set(PropReceiveMaximum, p.ReceiveMaximum.Present)
+	set(PropTopicAliasMaximum, p.TopicAliasMaximum.Present)
+	set(PropTopicAlias, p.TopicAlias.Present)
+	set(PropMaximumQoS, p.MaximumQoS.Present)
+	set(PropRetainAvailable, p.RetainAvailable.Present)
+	set(PropUser, len(p.User) > 0)
+	set(PropMaximumPacketSize, p.MaximumPacketSize.Present)
+	set(PropWildcardSubAvailable, p.WildcardSubAvailable.Present)
+	set(PropSubIDAvailable, p.SubIDAvailable.Present)
+	set(PropSharedSubAvailable, p.SharedSubAvailable.Present)
+	return m
+}
+
+// byteField returns the field holding byte property id.
+func (p *Properties) byteField(id PropID) *Opt[byte] {
+	switch id {
+	case PropPayloadFormat:
+		return &p.PayloadFormat
+	case PropRequestProblemInfo:
+		return &p.RequestProblemInfo
+	case PropRequestResponseInfo:
+		return &p.RequestResponseInfo
+	case PropMaximumQoS:
+		return &p.MaximumQoS
+	case PropRetainAvailable:
+		return &p.RetainAvailable
+	case PropWildcardSubAvailable:
+		return &p.WildcardSubAvailable
+	case PropSubIDAvailable:
+		return &p.SubIDAvailable
+	}
+	return &p.SharedSubAvailable
+}
+
+// u16Field returns the field holding two-byte integer property id.
+func (p *Properties) u16Field(id PropID) *Opt[uint16] {
+	switch id {
+	case PropServerKeepAlive:
+		return &p.ServerKeepAlive
+	case PropReceiveMaximum:
+		return &p.ReceiveMaximum
+	case PropTopicAliasMaximum:
+		return &p.TopicAliasMaximum
+	}
+	return &p.TopicAlias
+}
+
+// u32Field returns the field holding four-byte integer property id.
+func (p *Properties) u32Field(id PropID) *Opt[uint32] {
+	switch id {
+	case PropMessageExpiry:
+		return &p.MessageExpiry
+	case PropSessionExpiry:
+		return &p.SessionExpiry
+	case PropWillDelay:
+		return &p.WillDelay
+	}
+	return &p.MaximumPacketSize
+}
+
+// strField returns the field holding string property id.
+func (p *Properties) strField(id PropID) *Opt[string] {
+	switch id {
+	case PropContentType:
+		return &p.ContentType
+	case PropResponseTopic:
+		return &p.ResponseTopic
+	case PropAssignedClientID:
+		return &p.AssignedClientID
+	case PropAuthMethod:
+		return &p.AuthMethod
+	case PropResponseInfo:
+		return &p.ResponseInfo
+	case PropServerReference:
+		return &p.ServerReference
+	}
+	return &p.ReasonString
+}
+
+// binField returns the field holding binary property id.
+func (p *Properties) binField(id PropID) *Opt[[]byte] {
+	if id == PropCorrelationData {
+		return &p.CorrelationData
+	}
+	return &p.AuthData
+}
+
 // decode reads a property block (length and properties) for packet type t
 // (or Will), replacing p's contents; strings equal to p's previous values
 // are reused and slices keep their capacity.
@@ -58,341 +178,219 @@ func (p *Properties) reset() {
 	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
 }
 
-// decodeValue reads the value of one property and stores it in p.
+// decodeValue reads the value of property id, stores it in p and checks
+// its range; old holds p's previous values, whose strings it reuses.
 func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, old *Properties) error {
 	var (
-		num  uint32
-		b    []byte
-		val  []byte
-		err  error
-		x8   byte
-		x16  uint16
-		bad  bool // value out of range
-		zero = func() bool { return num == 0 }
+		num uint32
+		b   []byte
+		err error
 	)
 	switch info.typ {
 	case WireByte:
-		x8, err = c.u8(&info.def)
-		num = uint32(x8)
-	case WireTwoByteInt:
-		x16, err = c.u16(&info.def)
-		num = uint32(x16)
-	case WireFourByteInt:
-		num, err = c.u32(&info.def)
-	case WireVarint:
-		num, err = c.varint(&info.def)
-	case WireString:
-		b, err = c.utf8(&info.def)
-	case WireBinary:
-		b, err = c.binary(&info.def)
-	case WireStringPair:
-		c.group(info.def.name)
-		if b, err = c.utf8(fUserKey); err == nil {
-			val, err = c.utf8(fUserValue)
+		var x byte
+		if x, err = c.u8(&info.def); err == nil {
+			*p.byteField(id), num = Some(x), uint32(x)
 		}
-		c.endGroup()
+	case WireTwoByteInt:
+		var x uint16
+		if x, err = c.u16(&info.def); err == nil {
+			*p.u16Field(id), num = Some(x), uint32(x)
+		}
+	case WireFourByteInt:
+		if num, err = c.u32(&info.def); err == nil {
+			*p.u32Field(id) = Some(num)
+		}
+	case WireVarint: // Subscription Identifier
+		if num, err = c.varint(&info.def); err == nil {
+			p.SubscriptionIDs = append(p.SubscriptionIDs, num)
+		}
+	case WireString:
+		if b, err = c.utf8(&info.def); err == nil {
+			*p.strField(id) = Some(internString(old.strField(id).Value, b))
+		}
+	case WireBinary:
+		if b, err = c.binary(&info.def); err == nil {
+			*p.binField(id) = Some(b)
+		}
+	case WireStringPair: // User Property
+		err = p.decodeUser(c, info, old)
 	}
 	if err != nil {
 		return err
 	}
-	switch id {
-	case PropPayloadFormat:
-		p.PayloadFormat, bad = Some(x8), x8 > 1
-	case PropMessageExpiry:
-		p.MessageExpiry = Some(num)
-	case PropContentType:
-		p.ContentType = Some(internString(old.ContentType.Value, b))
-	case PropResponseTopic:
-		p.ResponseTopic = Some(internString(old.ResponseTopic.Value, b))
+	return info.checkDecoded(num, b)
+}
+
+// decodeUser reads the name and value of a User Property.
+func (p *Properties) decodeUser(c *cursor, info *propInfo, old *Properties) error {
+	c.group(info.def.name)
+	k, err := c.utf8(fUserKey)
+	if err != nil {
+		return err
+	}
+	v, err := c.utf8(fUserValue)
+	if err != nil {
+		return err
+	}
+	c.endGroup()
+	i := len(p.User)
+	var ok, ov string
+	if i < len(old.User) {
+		ok, ov = old.User[i].Key, old.User[i].Value
+	}
+	p.User = append(p.User, UserProperty{internString(ok, k), internString(ov, v)})
+	return nil
+}
+
+// checkDecoded applies the property's range rule to a decoded value:
+// num for numbers, b for strings.
+func (info *propInfo) checkDecoded(num uint32, b []byte) error {
+	switch info.rule {
+	case ruleTopic:
 		if checkTopicName(b) != nil {
 			return ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
 		}
-	case PropCorrelationData:
-		p.CorrelationData = Some(b)
-	case PropSubscriptionID:
-		p.SubscriptionIDs, bad = append(p.SubscriptionIDs, num), zero()
-	case PropSessionExpiry:
-		p.SessionExpiry = Some(num)
-	case PropAssignedClientID:
-		p.AssignedClientID = Some(internString(old.AssignedClientID.Value, b))
-	case PropServerKeepAlive:
-		p.ServerKeepAlive = Some(x16)
-	case PropAuthMethod:
-		p.AuthMethod = Some(internString(old.AuthMethod.Value, b))
-	case PropAuthData:
-		p.AuthData = Some(b)
-	case PropRequestProblemInfo:
-		p.RequestProblemInfo, bad = Some(x8), x8 > 1
-	case PropWillDelay:
-		p.WillDelay = Some(num)
-	case PropRequestResponseInfo:
-		p.RequestResponseInfo, bad = Some(x8), x8 > 1
-	case PropResponseInfo:
-		p.ResponseInfo = Some(internString(old.ResponseInfo.Value, b))
-	case PropServerReference:
-		p.ServerReference = Some(internString(old.ServerReference.Value, b))
-	case PropReasonString:
-		p.ReasonString = Some(internString(old.ReasonString.Value, b))
-	case PropReceiveMaximum:
-		p.ReceiveMaximum, bad = Some(x16), zero() // §3.1.2.11.3: 0 is a Protocol Error
-	case PropTopicAliasMaximum:
-		p.TopicAliasMaximum = Some(x16)
-	case PropTopicAlias:
-		p.TopicAlias = Some(x16)
-		if x16 == 0 {
+	case ruleAlias:
+		if num == 0 {
 			return ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
 		}
-	case PropMaximumQoS:
-		p.MaximumQoS, bad = Some(x8), x8 > 1 // §3.2.2.3.4
-	case PropRetainAvailable:
-		p.RetainAvailable, bad = Some(x8), x8 > 1
-	case PropUser:
-		i := len(p.User)
-		var ok, ov string
-		if i < len(old.User) {
-			ok, ov = old.User[i].Key, old.User[i].Value
-		}
-		p.User = append(p.User, UserProperty{internString(ok, b), internString(ov, val)})
-	case PropMaximumPacketSize:
-		p.MaximumPacketSize, bad = Some(num), zero() // §3.1.2.11.4: 0 is a Protocol Error
-	case PropWildcardSubAvailable:
-		p.WildcardSubAvailable, bad = Some(x8), x8 > 1
-	case PropSubIDAvailable:
-		p.SubIDAvailable, bad = Some(x8), x8 > 1
-	case PropSharedSubAvailable:
-		p.SharedSubAvailable, bad = Some(x8), x8 > 1
 	}
-	if bad {
-		return withDetail(ErrPropertyValue, info.def.name+" = "+itoa(int(num)))
+	return info.checkNum(num)
+}
+
+// checkNum applies the range rules a number shares when decoded and when
+// encoded: flags are 0 or 1, some values must not be 0, a Subscription
+// Identifier is at most MaxVarint.
+func (info *propInfo) checkNum(x uint32) error {
+	r := info.rule
+	if r == ruleFlag && x > 1 || (r == ruleNonZero || r == ruleSubID) && x == 0 || r == ruleSubID && x > MaxVarint {
+		return withDetail(ErrPropertyValue, info.def.name+" = "+itoa(int(x)))
 	}
 	return nil
 }
 
 // size returns the length of p's encoding for packet type t, without the
-// property length itself, and checks that t may carry every property set.
+// property length itself, and checks that t may carry every property set
+// and that every value is one the decoder accepts. Of several faults it
+// reports the one in the property of lowest identifier.
 func (p *Properties) size(t Type) (int, error) {
 	n := 0
+	for m := p.present(); m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		k, err := p.sizeOf(id, t)
+		if err != nil {
+			return n, err
+		}
+		n += k
+	}
+	if n > MaxVarint {
+		return n, ErrPacketTooLarge
+	}
+	return n, nil
+}
+
+// sizeOf returns the length of property id (every instance of it) and
+// checks it: its value first, then whether t may carry it.
+func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
+	info := &propTable[id]
+	n := 0
 	var err error
-	check := func(id PropID, extra int) {
-		if err == nil && propTable[id].in&(1<<t) == 0 {
-			err = withDetail(ErrPropertyNotAllowed, propTable[id].def.name+" in "+t.String())
+	switch info.typ {
+	case WireByte:
+		n, err = 2, info.checkNum(uint32(p.byteField(id).Value))
+	case WireTwoByteInt:
+		n, err = 3, info.checkNum(uint32(p.u16Field(id).Value))
+	case WireFourByteInt:
+		n, err = 5, info.checkNum(p.u32Field(id).Value)
+	case WireString:
+		s := p.strField(id).Value
+		if info.rule == ruleTopic {
+			if ValidTopicName(s) != nil {
+				return 0, ErrResponseTopic
+			}
+		} else if e := validString(s); e != nil {
+			return 0, withDetail(e, info.def.name)
 		}
-		n += 1 + extra
-	}
-	valid := func(id PropID, s string) {
-		if e := validString(s); e != nil && err == nil {
-			err = withDetail(e, propTable[id].def.name)
+		n = 3 + len(s)
+	case WireBinary:
+		b := p.binField(id).Value
+		if id == PropAuthData && !p.AuthMethod.Present {
+			return 0, withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
 		}
-	}
-	str := func(id PropID, s string) {
-		valid(id, s)
-		check(id, 2+len(s))
-	}
-	bin := func(id PropID, b []byte) {
-		if len(b) > MaxString && err == nil {
-			err = ErrStringTooLong
+		if len(b) > MaxString {
+			return 0, ErrStringTooLong
 		}
-		check(id, 2+len(b))
-	}
-	// outOfRange records a value the decoder would refuse as out of range.
-	outOfRange := func(id PropID, bad bool, x uint32) {
-		if bad && err == nil {
-			err = withDetail(ErrPropertyValue, propTable[id].def.name+" = "+itoa(int(x)))
+		n = 3 + len(b)
+	case WireVarint: // Subscription Identifiers
+		for _, x := range p.SubscriptionIDs {
+			if err := info.checkNum(x); err != nil {
+				return 0, err
+			}
+			if err := info.allowed(t); err != nil {
+				return 0, err
+			}
+			n += 1 + VarintLen(x)
 		}
-	}
-	flag := func(id PropID, x byte) { // a byte that is 0 or 1
-		outOfRange(id, x > 1, uint32(x))
-		check(id, 1)
-	}
-	if p.PayloadFormat.Present {
-		flag(PropPayloadFormat, p.PayloadFormat.Value)
-	}
-	if p.MessageExpiry.Present {
-		check(PropMessageExpiry, 4)
-	}
-	if p.ContentType.Present {
-		str(PropContentType, p.ContentType.Value)
-	}
-	if p.ResponseTopic.Present {
-		if ValidTopicName(p.ResponseTopic.Value) != nil && err == nil {
-			err = ErrResponseTopic
+		if len(p.SubscriptionIDs) > 1 && info.multi&(1<<t) == 0 {
+			return 0, withDetail(ErrPropertyRepeated, info.def.name)
 		}
-		str(PropResponseTopic, p.ResponseTopic.Value)
-	}
-	if p.CorrelationData.Present {
-		bin(PropCorrelationData, p.CorrelationData.Value)
-	}
-	for _, id := range p.SubscriptionIDs {
-		if (id == 0 || id > MaxVarint) && err == nil {
-			err = withDetail(ErrPropertyValue, "Subscription Identifier = "+itoa(int(id)))
+		return n, nil
+	case WireStringPair: // User Properties
+		for _, u := range p.User {
+			if e := validString(u.Key); e != nil {
+				return 0, withDetail(e, info.def.name)
+			}
+			if e := validString(u.Value); e != nil {
+				return 0, withDetail(e, info.def.name)
+			}
+			if err := info.allowed(t); err != nil {
+				return 0, err
+			}
+			n += 5 + len(u.Key) + len(u.Value)
 		}
-		check(PropSubscriptionID, VarintLen(id))
+		return n, nil
 	}
-	if len(p.SubscriptionIDs) > 1 && t != PUBLISH && err == nil {
-		err = withDetail(ErrPropertyRepeated, "Subscription Identifier")
-	}
-	if p.SessionExpiry.Present {
-		check(PropSessionExpiry, 4)
-	}
-	if p.AssignedClientID.Present {
-		str(PropAssignedClientID, p.AssignedClientID.Value)
-	}
-	if p.ServerKeepAlive.Present {
-		check(PropServerKeepAlive, 2)
-	}
-	if p.AuthMethod.Present {
-		str(PropAuthMethod, p.AuthMethod.Value)
-	}
-	if p.AuthData.Present {
-		if !p.AuthMethod.Present && err == nil {
-			err = withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
-		}
-		bin(PropAuthData, p.AuthData.Value)
-	}
-	if p.RequestProblemInfo.Present {
-		flag(PropRequestProblemInfo, p.RequestProblemInfo.Value)
-	}
-	if p.WillDelay.Present {
-		check(PropWillDelay, 4)
-	}
-	if p.RequestResponseInfo.Present {
-		flag(PropRequestResponseInfo, p.RequestResponseInfo.Value)
-	}
-	if p.ResponseInfo.Present {
-		str(PropResponseInfo, p.ResponseInfo.Value)
-	}
-	if p.ServerReference.Present {
-		str(PropServerReference, p.ServerReference.Value)
-	}
-	if p.ReasonString.Present {
-		str(PropReasonString, p.ReasonString.Value)
-	}
-	if p.ReceiveMaximum.Present {
-		outOfRange(PropReceiveMaximum, p.ReceiveMaximum.Value == 0, 0) // §3.1.2.11.3
-		check(PropReceiveMaximum, 2)
-	}
-	if p.TopicAliasMaximum.Present {
-		check(PropTopicAliasMaximum, 2)
-	}
-	if p.TopicAlias.Present {
-		check(PropTopicAlias, 2)
-	}
-	if p.MaximumQoS.Present {
-		flag(PropMaximumQoS, p.MaximumQoS.Value)
-	}
-	if p.RetainAvailable.Present {
-		flag(PropRetainAvailable, p.RetainAvailable.Value)
-	}
-	for _, u := range p.User {
-		valid(PropUser, u.Key)
-		valid(PropUser, u.Value)
-		check(PropUser, 4+len(u.Key)+len(u.Value))
-	}
-	if p.MaximumPacketSize.Present {
-		outOfRange(PropMaximumPacketSize, p.MaximumPacketSize.Value == 0, 0) // §3.1.2.11.4
-		check(PropMaximumPacketSize, 4)
-	}
-	if p.WildcardSubAvailable.Present {
-		flag(PropWildcardSubAvailable, p.WildcardSubAvailable.Value)
-	}
-	if p.SubIDAvailable.Present {
-		flag(PropSubIDAvailable, p.SubIDAvailable.Value)
-	}
-	if p.SharedSubAvailable.Present {
-		flag(PropSharedSubAvailable, p.SharedSubAvailable.Value)
-	}
-	if n > MaxVarint && err == nil {
-		err = ErrPacketTooLarge
+	if err == nil {
+		err = info.allowed(t)
 	}
 	return n, err
+}
+
+// allowed reports ErrPropertyNotAllowed when packet type t may not carry
+// the property.
+func (info *propInfo) allowed(t Type) error {
+	if info.in&(1<<t) == 0 {
+		return withDetail(ErrPropertyNotAllowed, info.def.name+" in "+t.String())
+	}
+	return nil
 }
 
 // appendTo appends the property length n (from size) and the properties.
 func (p *Properties) appendTo(dst []byte, n int) []byte {
 	dst = AppendVarint(dst, uint32(n))
-	if n == 0 {
-		return dst
-	}
-	if p.PayloadFormat.Present {
-		dst = append(dst, byte(PropPayloadFormat), p.PayloadFormat.Value)
-	}
-	if p.MessageExpiry.Present {
-		dst = appendUint32(append(dst, byte(PropMessageExpiry)), p.MessageExpiry.Value)
-	}
-	if p.ContentType.Present {
-		dst = appendString(append(dst, byte(PropContentType)), p.ContentType.Value)
-	}
-	if p.ResponseTopic.Present {
-		dst = appendString(append(dst, byte(PropResponseTopic)), p.ResponseTopic.Value)
-	}
-	if p.CorrelationData.Present {
-		dst = appendBinary(append(dst, byte(PropCorrelationData)), p.CorrelationData.Value)
-	}
-	for _, id := range p.SubscriptionIDs {
-		dst = AppendVarint(append(dst, byte(PropSubscriptionID)), id)
-	}
-	if p.SessionExpiry.Present {
-		dst = appendUint32(append(dst, byte(PropSessionExpiry)), p.SessionExpiry.Value)
-	}
-	if p.AssignedClientID.Present {
-		dst = appendString(append(dst, byte(PropAssignedClientID)), p.AssignedClientID.Value)
-	}
-	if p.ServerKeepAlive.Present {
-		dst = appendUint16(append(dst, byte(PropServerKeepAlive)), p.ServerKeepAlive.Value)
-	}
-	if p.AuthMethod.Present {
-		dst = appendString(append(dst, byte(PropAuthMethod)), p.AuthMethod.Value)
-	}
-	if p.AuthData.Present {
-		dst = appendBinary(append(dst, byte(PropAuthData)), p.AuthData.Value)
-	}
-	if p.RequestProblemInfo.Present {
-		dst = append(dst, byte(PropRequestProblemInfo), p.RequestProblemInfo.Value)
-	}
-	if p.WillDelay.Present {
-		dst = appendUint32(append(dst, byte(PropWillDelay)), p.WillDelay.Value)
-	}
-	if p.RequestResponseInfo.Present {
-		dst = append(dst, byte(PropRequestResponseInfo), p.RequestResponseInfo.Value)
-	}
-	if p.ResponseInfo.Present {
-		dst = appendString(append(dst, byte(PropResponseInfo)), p.ResponseInfo.Value)
-	}
-	if p.ServerReference.Present {
-		dst = appendString(append(dst, byte(PropServerReference)), p.ServerReference.Value)
-	}
-	if p.ReasonString.Present {
-		dst = appendString(append(dst, byte(PropReasonString)), p.ReasonString.Value)
-	}
-	if p.ReceiveMaximum.Present {
-		dst = appendUint16(append(dst, byte(PropReceiveMaximum)), p.ReceiveMaximum.Value)
-	}
-	if p.TopicAliasMaximum.Present {
-		dst = appendUint16(append(dst, byte(PropTopicAliasMaximum)), p.TopicAliasMaximum.Value)
-	}
-	if p.TopicAlias.Present {
-		dst = appendUint16(append(dst, byte(PropTopicAlias)), p.TopicAlias.Value)
-	}
-	if p.MaximumQoS.Present {
-		dst = append(dst, byte(PropMaximumQoS), p.MaximumQoS.Value)
-	}
-	if p.RetainAvailable.Present {
-		dst = append(dst, byte(PropRetainAvailable), p.RetainAvailable.Value)
-	}
-	for _, u := range p.User {
-		dst = appendString(appendString(append(dst, byte(PropUser)), u.Key), u.Value)
-	}
-	if p.MaximumPacketSize.Present {
-		dst = appendUint32(append(dst, byte(PropMaximumPacketSize)), p.MaximumPacketSize.Value)
-	}
-	if p.WildcardSubAvailable.Present {
-		dst = append(dst, byte(PropWildcardSubAvailable), p.WildcardSubAvailable.Value)
-	}
-	if p.SubIDAvailable.Present {
-		dst = append(dst, byte(PropSubIDAvailable), p.SubIDAvailable.Value)
-	}
-	if p.SharedSubAvailable.Present {
-		dst = append(dst, byte(PropSharedSubAvailable), p.SharedSubAvailable.Value)
+	for m := p.present(); m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		switch propTable[id].typ {
+		case WireByte:
+			dst = append(dst, byte(id), p.byteField(id).Value)
+		case WireTwoByteInt:
+			dst = appendUint16(append(dst, byte(id)), p.u16Field(id).Value)
+		case WireFourByteInt:
+			dst = appendUint32(append(dst, byte(id)), p.u32Field(id).Value)
+		case WireString:
+			dst = appendString(append(dst, byte(id)), p.strField(id).Value)
+		case WireBinary:
+			dst = appendBinary(append(dst, byte(id)), p.binField(id).Value)
+		case WireVarint:
+			for _, x := range p.SubscriptionIDs {
+				dst = AppendVarint(append(dst, byte(id)), x)
+			}
+		case WireStringPair:
+			for _, u := range p.User {
+				dst = appendString(appendString(append(dst, byte(id)), u.Key), u.Value)
+			}
+		}
 	}
 	return dst
 }
