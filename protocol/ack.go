@@ -79,8 +79,7 @@ func (p *Pubcomp) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).append
 
 func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 	p.Version = c.v
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	var err error
 	if p.PacketID, err = c.u16(fPacketID); err != nil {
 		return err
@@ -185,8 +184,7 @@ func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
 	if c.v != V5 || c.left() == 0 {
 		return nil
 	}
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	rc, err := c.u8(fDisconnectCode)
 	if err != nil {
 		return err
@@ -253,8 +251,7 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 	if c.left() == 0 {
 		return nil // §3.15.2.1: Success with no properties may be omitted
 	}
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	rc, err := c.u8(fAuthCode)
 	if err != nil {
 		return err

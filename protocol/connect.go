@@ -40,7 +40,7 @@ const (
 )
 
 func (p *Connect) decode(c *cursor, h FixedHeader) error {
-	c.group("Variable header")
+	c.section("Variable header")
 	name, err := c.utf8(fProtocolName)
 	if err != nil {
 		return err
@@ -104,10 +104,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	} else {
 		p.Props.reset()
 	}
-	c.endGroup()
 
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	id, err := c.utf8(fClientID)
 	if err != nil {
 		return err
@@ -271,8 +269,7 @@ func (*Connack) Type() Type { return CONNACK }
 
 func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	flags, err := c.u8(fConnackFlags)
 	if err != nil {
 		return err

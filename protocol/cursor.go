@@ -140,6 +140,15 @@ func (c *cursor) rest(f *fieldDef) []byte {
 
 // Explain helpers: no-ops unless explaining.
 
+// section starts a top-level part of the packet, "Variable header" or
+// "Payload", ending the part before it.
+func (c *cursor) section(name string) {
+	if c.ex != nil {
+		c.ex.path = append(c.ex.path[:0], name)
+	}
+}
+
+// group opens a part nested in the current one, closed by endGroup.
 func (c *cursor) group(name string) {
 	if c.ex != nil {
 		c.ex.path = append(c.ex.path, name)

@@ -31,7 +31,7 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 		return ErrDupQoS0 // [MQTT-3.3.1-2]
 	}
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	topicAt := c.off
 	topic, err := c.utf8(fTopicName)
 	if err != nil {
@@ -57,17 +57,15 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 	} else {
 		p.Props.reset()
 	}
-	c.endGroup()
 	if len(topic) == 0 && !p.Props.TopicAlias.Present {
 		c.start = topicAt
 		return ErrTopicEmpty // [MQTT-4.7.3-1], §3.3.2.3.4
 	}
-	c.group("Payload")
+	c.section("Payload")
 	p.Payload = c.rest(fPayload)
 	if c.ex != nil {
 		c.ex.setValue(payloadValue(p.Payload))
 	}
-	c.endGroup()
 	return nil
 }
 

@@ -23,7 +23,7 @@ func (*Subscribe) Type() Type { return SUBSCRIBE }
 
 func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
 	if p.PacketID, err = c.u16(fPacketID); err != nil {
 		return err
@@ -38,9 +38,7 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	} else {
 		p.Props.reset()
 	}
-	c.endGroup()
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	subs := p.Subscriptions[:0]
 	for i := 0; c.left() > 0; i++ {
 		c.groupN("Subscription", i+1)
@@ -201,7 +199,7 @@ func (*Unsubscribe) Type() Type { return UNSUBSCRIBE }
 
 func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
 	if p.PacketID, err = c.u16(fPacketID); err != nil {
 		return err
@@ -216,9 +214,7 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	} else {
 		p.Props.reset()
 	}
-	c.endGroup()
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	filters := p.Filters[:0]
 	for i := 0; c.left() > 0; i++ {
 		old := ""
@@ -308,7 +304,7 @@ func (p *Unsuback) AppendTo(dst []byte) ([]byte, error) {
 // properties (5.0) and a list of reason codes (none for a 3.x UNSUBACK).
 func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties, codes *[]ReasonCode, f *fieldDef) error {
 	*v = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
 	if *id, err = c.u16(fPacketID); err != nil {
 		return err
@@ -323,14 +319,12 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 	} else {
 		props.reset()
 	}
-	c.endGroup()
 	list := (*codes)[:0]
 	if t == UNSUBACK && c.v != V5 {
 		*codes = list
 		return nil // 3.x UNSUBACK has no payload
 	}
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	for c.left() > 0 {
 		b, err := c.u8(f)
 		if err != nil {
