@@ -94,17 +94,9 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	if c.ex != nil {
 		c.ex.setValue(itoa(int(p.KeepAlive)) + " s")
 	}
-	if p.Version == V5 {
-		if err := p.Props.decode(c, CONNECT); err != nil {
-			return err
-		}
-		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
-		}
-	} else {
-		p.Props.reset()
+	if err := p.Props.decode(c, CONNECT); err != nil {
+		return err
 	}
-
 	c.section("Payload")
 	id, err := c.utf8(fClientID)
 	if err != nil {
@@ -115,10 +107,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	if flags&flagWill != 0 {
 		w := &WillMessage{QoS: willQoS, Retain: flags&flagWillRetain != 0}
 		p.Will = w
-		if p.Version == V5 {
-			if err := w.Props.decode(c, Will); err != nil {
-				return err
-			}
+		if err := w.Props.decode(c, Will); err != nil {
+			return err
 		}
 		topic, err := c.utf8(fWillTopic)
 		if err != nil {
@@ -307,17 +297,7 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	if p.SessionPresent && p.ReasonCode != Success {
 		return ErrConnackSessionPresent // [MQTT-3.2.2-4] (3.1.1) [MQTT-3.2.2-6] (5.0)
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, CONNACK); err != nil {
-			return err
-		}
-		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.2.2.3.18
-		}
-	} else {
-		p.Props.reset()
-	}
-	return nil
+	return p.Props.decode(c, CONNACK)
 }
 
 // AppendTo appends the encoded CONNACK to dst.

@@ -122,8 +122,13 @@ func (p *Properties) binField(id PropID) *Opt[[]byte] {
 
 // decode reads a property block (length and properties) for packet type t
 // (or Will), replacing p's contents; strings equal to p's previous values
-// are reused and slices keep their capacity.
+// are reused and slices keep their capacity. Before 5.0 there is no
+// property block and p is emptied.
 func (p *Properties) decode(c *cursor, t Type) error {
+	if c.v != V5 {
+		p.reset()
+		return nil
+	}
 	if t == Will {
 		c.group("Will Properties")
 	} else {
@@ -141,36 +146,59 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	}
 	outer := c.end
 	c.end = c.off + int(n)
-	old := *p
-	p.reset()
-	var seen uint64
+	// The fields still hold the previous packet's values, whose strings
+	// the new ones reuse; those this packet does not set are cleared.
+	had, users := p.present(), p.User
+	p.User, p.SubscriptionIDs = p.User[:0], p.SubscriptionIDs[:0]
+	set, err := p.decodeList(c, t, users)
+	p.clear(had &^ set)
+	if err != nil {
+		return err
+	}
+	if (t == CONNECT || t == CONNACK) && p.AuthData.Present && !p.AuthMethod.Present {
+		return errAuthDataAlone // §3.1.2.11.10, §3.2.2.3.18; AUTH reports its own
+	}
+	c.endGroup()
+	c.end = outer
+	return nil
+}
+
+// errAuthDataAlone is the Protocol Error of Authentication Data sent
+// without an Authentication Method.
+var errAuthDataAlone = &detailed{err: ErrPropertyValue, detail: "Authentication Data without Authentication Method"}
+
+// decodeList reads properties up to c.end and returns the set of those
+// it stored; users are the previous User Properties.
+func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set uint64, err error) {
 	for c.off < c.end {
 		id, err := c.varint(fPropertyID)
 		if err != nil {
-			return err
+			return set, err
 		}
 		info := lookupProp(id)
 		if info == nil {
-			return withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
+			return set, withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
 		}
 		if c.ex != nil {
 			c.ex.setValue("0x" + hex2(byte(id)) + " " + info.def.name)
 			c.ex.nameLast(info.def.name, "Identifier")
 		}
-		if info.in&(1<<t) == 0 {
-			return withDetail(ErrPropertyNotAllowed, info.def.name+" in "+t.String()) // §2.2.2.2
+		if err := info.allowed(t); err != nil {
+			return set, err // §2.2.2.2
 		}
-		if seen&(1<<id) != 0 && info.multi&(1<<t) == 0 {
-			return withDetail(ErrPropertyRepeated, info.def.name)
+		if set&(1<<id) != 0 && info.multi&(1<<t) == 0 {
+			return set, withDetail(ErrPropertyRepeated, info.def.name)
 		}
-		seen |= 1 << id
-		if err := p.decodeValue(c, PropID(id), info, &old); err != nil {
-			return err
+		num, b, err := p.decodeValue(c, PropID(id), info, users)
+		if err != nil {
+			return set, err
+		}
+		set |= 1 << id
+		if err := info.checkDecoded(num, b); err != nil {
+			return set, err
 		}
 	}
-	c.endGroup()
-	c.end = outer
-	return nil
+	return set, nil
 }
 
 // reset empties p, keeping the capacity of its slices for the next decode.
@@ -178,14 +206,29 @@ func (p *Properties) reset() {
 	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
 }
 
-// decodeValue reads the value of property id, stores it in p and checks
-// its range; old holds p's previous values, whose strings it reuses.
-func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, old *Properties) error {
-	var (
-		num uint32
-		b   []byte
-		err error
-	)
+// clear empties the single-valued properties in set m.
+func (p *Properties) clear(m uint64) {
+	for ; m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		switch propTable[id].typ {
+		case WireByte:
+			*p.byteField(id) = Opt[byte]{}
+		case WireTwoByteInt:
+			*p.u16Field(id) = Opt[uint16]{}
+		case WireFourByteInt:
+			*p.u32Field(id) = Opt[uint32]{}
+		case WireString:
+			*p.strField(id) = Opt[string]{}
+		case WireBinary:
+			*p.binField(id) = Opt[[]byte]{}
+		}
+	}
+}
+
+// decodeValue reads the value of property id and stores it in p,
+// reusing the string p held; it returns the value read, num for a number
+// and b for a string, for checkDecoded.
+func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, users []UserProperty) (num uint32, b []byte, err error) {
 	switch info.typ {
 	case WireByte:
 		var x byte
@@ -207,23 +250,22 @@ func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, old *Prop
 		}
 	case WireString:
 		if b, err = c.utf8(&info.def); err == nil {
-			*p.strField(id) = Some(internString(old.strField(id).Value, b))
+			f := p.strField(id)
+			*f = Some(internString(f.Value, b))
 		}
 	case WireBinary:
 		if b, err = c.binary(&info.def); err == nil {
 			*p.binField(id) = Some(b)
 		}
 	case WireStringPair: // User Property
-		err = p.decodeUser(c, info, old)
+		err = p.decodeUser(c, info, users)
 	}
-	if err != nil {
-		return err
-	}
-	return info.checkDecoded(num, b)
+	return num, b, err
 }
 
-// decodeUser reads the name and value of a User Property.
-func (p *Properties) decodeUser(c *cursor, info *propInfo, old *Properties) error {
+// decodeUser reads the name and value of a User Property; users are the
+// previous ones, whose strings it reuses.
+func (p *Properties) decodeUser(c *cursor, info *propInfo, users []UserProperty) error {
 	c.group(info.def.name)
 	k, err := c.utf8(fUserKey)
 	if err != nil {
@@ -234,12 +276,11 @@ func (p *Properties) decodeUser(c *cursor, info *propInfo, old *Properties) erro
 		return err
 	}
 	c.endGroup()
-	i := len(p.User)
-	var ok, ov string
-	if i < len(old.User) {
-		ok, ov = old.User[i].Key, old.User[i].Value
+	var old UserProperty
+	if i := len(p.User); i < len(users) {
+		old = users[i]
 	}
-	p.User = append(p.User, UserProperty{internString(ok, k), internString(ov, v)})
+	p.User = append(p.User, UserProperty{internString(old.Key, k), internString(old.Value, v)})
 	return nil
 }
 
@@ -316,7 +357,7 @@ func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
 	case WireBinary:
 		b := p.binField(id).Value
 		if id == PropAuthData && !p.AuthMethod.Present {
-			return 0, withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
+			return 0, errAuthDataAlone // §3.1.2.11.10
 		}
 		if len(b) > MaxString {
 			return 0, ErrStringTooLong

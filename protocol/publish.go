@@ -50,12 +50,8 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 			return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 		}
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, PUBLISH); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
+	if err := p.Props.decode(c, PUBLISH); err != nil {
+		return err
 	}
 	if len(topic) == 0 && !p.Props.TopicAlias.Present {
 		c.start = topicAt

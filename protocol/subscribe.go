@@ -31,12 +31,8 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	if p.PacketID == 0 {
 		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, SUBSCRIBE); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
+	if err := p.Props.decode(c, SUBSCRIBE); err != nil {
+		return err
 	}
 	c.section("Payload")
 	subs := p.Subscriptions[:0]
@@ -207,12 +203,8 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	if p.PacketID == 0 {
 		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, UNSUBSCRIBE); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
+	if err := p.Props.decode(c, UNSUBSCRIBE); err != nil {
+		return err
 	}
 	c.section("Payload")
 	filters := p.Filters[:0]
@@ -312,12 +304,8 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 	if *id == 0 {
 		return ErrPacketIDZero
 	}
-	if c.v == V5 {
-		if err := props.decode(c, t); err != nil {
-			return err
-		}
-	} else {
-		props.reset()
+	if err := props.decode(c, t); err != nil {
+		return err
 	}
 	list := (*codes)[:0]
 	if t == UNSUBACK && c.v != V5 {
