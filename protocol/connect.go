@@ -273,19 +273,15 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	if c.ex != nil && c.v != V31 {
 		c.ex.setValue("Session Present " + bit(flags, 0))
 	}
-	code, err := c.u8(fConnackCode)
-	if err != nil {
-		return err
-	}
 	if c.v == V5 {
-		p.ReasonCode = ReasonCode(code)
-		if c.ex != nil {
-			c.ex.setValue(codeValue(p.ReasonCode, CONNACK) + ": " + p.ReasonCode.Meaning())
-		}
-		if !p.ReasonCode.AllowedIn(CONNACK) {
-			return badReasonCode(p.ReasonCode, CONNACK) // [MQTT-3.2.2-8]
+		if err := c.reasonCode(&p.ReasonCode, fConnackCode, CONNACK); err != nil {
+			return err // [MQTT-3.2.2-8]
 		}
 	} else {
+		code, err := c.u8(fConnackCode)
+		if err != nil {
+			return err
+		}
 		if code > 5 {
 			return withDetail(ErrBadReturnCode, "CONNACK return code 0x"+hex2(code)) // §3.2.2.3: 6-255 reserved
 		}

@@ -22,53 +22,40 @@ func (c *cursor) take(n int, f *fieldDef) ([]byte, error) {
 		return nil, ErrTruncated
 	}
 	c.start = c.off
-	b := c.b[c.off : c.off+n : c.off+n]
 	c.off += n
 	if c.ex != nil {
-		c.ex.add(f, c.start, n, "")
+		c.ex.add(f, c.start, n)
 	}
-	return b, nil
+	return c.b[c.start:c.off:c.off], nil
+}
+
+// uint reads an n-byte big-endian integer (n is 1, 2 or 4) as field f.
+func (c *cursor) uint(n int, f *fieldDef) (uint32, error) {
+	b, err := c.take(n, f)
+	if err != nil {
+		return 0, err
+	}
+	var x uint32
+	for _, v := range b {
+		x = x<<8 | uint32(v)
+	}
+	if c.ex != nil {
+		c.ex.setValue(itoa(int(x)))
+	}
+	return x, nil
 }
 
 func (c *cursor) u8(f *fieldDef) (byte, error) {
-	if c.off >= c.end {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	x := c.b[c.off]
-	c.off++
-	if c.ex != nil {
-		c.ex.add(f, c.start, 1, itoa(int(x)))
-	}
-	return x, nil
+	x, err := c.uint(1, f)
+	return byte(x), err
 }
 
 func (c *cursor) u16(f *fieldDef) (uint16, error) {
-	if c.end-c.off < 2 {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	x := uint16(c.b[c.off])<<8 | uint16(c.b[c.off+1])
-	c.off += 2
-	if c.ex != nil {
-		c.ex.add(f, c.start, 2, itoa(int(x)))
-	}
-	return x, nil
+	x, err := c.uint(2, f)
+	return uint16(x), err
 }
 
-func (c *cursor) u32(f *fieldDef) (uint32, error) {
-	if c.end-c.off < 4 {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	b := c.b[c.off : c.off+4]
-	x := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	c.off += 4
-	if c.ex != nil {
-		c.ex.add(f, c.start, 4, itoa(int(x)))
-	}
-	return x, nil
-}
+func (c *cursor) u32(f *fieldDef) (uint32, error) { return c.uint(4, f) }
 
 func (c *cursor) varint(f *fieldDef) (uint32, error) {
 	x, n, err := ParseVarint(c.b[c.off:c.end])
@@ -79,26 +66,48 @@ func (c *cursor) varint(f *fieldDef) (uint32, error) {
 	if n == 0 {
 		return 0, ErrTruncated
 	}
-	c.start = c.off
-	c.off += n
+	c.take(n, f) // within c.end: ParseVarint read these bytes
 	if c.ex != nil {
-		c.ex.add(f, c.start, n, itoa(int(x)))
+		c.ex.setValue(itoa(int(x)))
 	}
 	return x, nil
 }
 
+// packetID reads a Packet Identifier, which is never 0 [MQTT-2.3.1-1]
+// [MQTT-2.2.1-3]; the identifier read is returned with the error.
+func (c *cursor) packetID() (uint16, error) {
+	id, err := c.u16(fPacketID)
+	if err == nil && id == 0 {
+		err = ErrPacketIDZero
+	}
+	return id, err
+}
+
+// reasonCode reads the reason code of a packet of type t as field f into
+// *rc. In 5.0 a code t may not carry is an error; the code is stored all
+// the same, as the packet's content so far.
+func (c *cursor) reasonCode(rc *ReasonCode, f *fieldDef, t Type) error {
+	b, err := c.u8(f)
+	if err != nil {
+		return err
+	}
+	*rc = ReasonCode(b)
+	if c.ex != nil {
+		c.ex.setValue(codeValue(*rc, t) + ": " + rc.Meaning())
+	}
+	if c.v == V5 && !rc.AllowedIn(t) {
+		return badReasonCode(*rc, t) // [MQTT-3.2.2-8] [MQTT-3.4.2-1] ... the rule of each type
+	}
+	return nil
+}
+
 // strLen reads the two-byte length that prefixes field f.
 func (c *cursor) strLen(f *fieldDef) (int, error) {
-	if c.end-c.off < 2 {
-		return 0, ErrTruncated
+	n, err := c.uint(2, f)
+	if err == nil && c.ex != nil {
+		c.ex.markLength(int(n))
 	}
-	c.start = c.off
-	n := int(c.b[c.off])<<8 | int(c.b[c.off+1])
-	c.off += 2
-	if c.ex != nil {
-		c.ex.addLength(f, c.start, n)
-	}
-	return n, nil
+	return int(n), err
 }
 
 // binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).

@@ -143,12 +143,15 @@ type entry struct {
 	isLength bool
 }
 
-func (e *explainer) add(f *fieldDef, off, n int, value string) {
-	e.entries = append(e.entries, entry{def: f, off: off, n: n, path: e.pathCopy(), value: value})
+func (e *explainer) add(f *fieldDef, off, n int) {
+	e.entries = append(e.entries, entry{def: f, off: off, n: n, path: e.pathCopy()})
 }
 
-func (e *explainer) addLength(f *fieldDef, off, n int) {
-	e.entries = append(e.entries, entry{def: f, off: off, n: 2, path: e.pathCopy(), value: bytesOf(n), isLength: true})
+// markLength makes the last field the length prefix, of n bytes, of its
+// field.
+func (e *explainer) markLength(n int) {
+	en := &e.entries[len(e.entries)-1]
+	en.value, en.isLength = bytesOf(n), true
 }
 
 func (e *explainer) pathCopy() []string {

@@ -201,6 +201,16 @@ func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set ui
 	return set, nil
 }
 
+// decodeOptional is decode for a property block that may be left out
+// at the end of the packet, meaning no properties (§3.4.2.2).
+func (p *Properties) decodeOptional(c *cursor, t Type) error {
+	if c.left() == 0 {
+		p.reset()
+		return nil
+	}
+	return p.decode(c, t)
+}
+
 // reset empties p, keeping the capacity of its slices for the next decode.
 func (p *Properties) reset() {
 	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}

@@ -43,11 +43,8 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 	}
 	p.PacketID = 0
 	if p.QoS > 0 {
-		if p.PacketID, err = c.u16(fPacketID); err != nil {
+		if p.PacketID, err = c.packetID(); err != nil {
 			return err
-		}
-		if p.PacketID == 0 {
-			return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 		}
 	}
 	if err := p.Props.decode(c, PUBLISH); err != nil {

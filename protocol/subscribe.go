@@ -25,11 +25,8 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
 	c.section("Variable header")
 	var err error
-	if p.PacketID, err = c.u16(fPacketID); err != nil {
+	if p.PacketID, err = c.packetID(); err != nil {
 		return err
-	}
-	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 	}
 	if err := p.Props.decode(c, SUBSCRIBE); err != nil {
 		return err
@@ -197,11 +194,8 @@ func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
 	c.section("Variable header")
 	var err error
-	if p.PacketID, err = c.u16(fPacketID); err != nil {
+	if p.PacketID, err = c.packetID(); err != nil {
 		return err
-	}
-	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
 	}
 	if err := p.Props.decode(c, UNSUBSCRIBE); err != nil {
 		return err
@@ -298,11 +292,8 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 	*v = c.v
 	c.section("Variable header")
 	var err error
-	if *id, err = c.u16(fPacketID); err != nil {
+	if *id, err = c.packetID(); err != nil {
 		return err
-	}
-	if *id == 0 {
-		return ErrPacketIDZero
 	}
 	if err := props.decode(c, t); err != nil {
 		return err
@@ -314,20 +305,12 @@ func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties,
 	}
 	c.section("Payload")
 	for c.left() > 0 {
-		b, err := c.u8(f)
-		if err != nil {
-			return err
+		var rc ReasonCode
+		if err := c.reasonCode(&rc, f, t); err != nil {
+			return err // [MQTT-3.9.3-2] [MQTT-3.11.3-2] (5.0)
 		}
-		rc := ReasonCode(b)
-		if c.ex != nil {
-			c.ex.setValue(codeValue(rc, t) + ": " + rc.Meaning())
-		}
-		if c.v == V5 {
-			if !rc.AllowedIn(t) {
-				return badReasonCode(rc, t) // [MQTT-3.9.3-2] [MQTT-3.11.3-2] (5.0)
-			}
-		} else if b > 2 && b != 0x80 {
-			return withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(b))
+		if c.v != V5 && rc > 2 && rc != 0x80 {
+			return withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(byte(rc)))
 		}
 		list = append(list, rc)
 	}
