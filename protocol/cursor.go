@@ -16,31 +16,38 @@ type cursor struct {
 
 func (c *cursor) left() int { return c.end - c.off }
 
-// take returns the next n bytes and records them as field f.
-func (c *cursor) take(n int, f *fieldDef) ([]byte, error) {
+// take returns the next n bytes.
+func (c *cursor) take(n int) ([]byte, error) {
 	if n > c.end-c.off || n < 0 {
 		return nil, ErrTruncated
 	}
 	c.start = c.off
 	c.off += n
-	if c.ex != nil {
-		c.ex.add(f, c.start, n)
-	}
 	return c.b[c.start:c.off:c.off], nil
 }
 
+// The kinds of value a field holds, for Explain to show it.
+const (
+	showNone   = iota // shown by the decoder, if at all
+	showNum           // a big-endian integer
+	showVarint        // a variable byte integer
+	showLength        // the two-byte length of the field that follows
+	showString        // UTF-8 text
+	showBinary        // binary data, in hex
+)
+
 // uint reads an n-byte big-endian integer (n is 1, 2 or 4) as field f.
 func (c *cursor) uint(n int, f *fieldDef) (uint32, error) {
-	b, err := c.take(n, f)
+	b, err := c.take(n)
 	if err != nil {
 		return 0, err
+	}
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showNum)
 	}
 	var x uint32
 	for _, v := range b {
 		x = x<<8 | uint32(v)
-	}
-	if c.ex != nil {
-		c.ex.setValue(itoa(int(x)))
 	}
 	return x, nil
 }
@@ -66,9 +73,9 @@ func (c *cursor) varint(f *fieldDef) (uint32, error) {
 	if n == 0 {
 		return 0, ErrTruncated
 	}
-	c.take(n, f) // within c.end: ParseVarint read these bytes
+	b, _ := c.take(n) // within c.end: ParseVarint read these bytes
 	if c.ex != nil {
-		c.ex.setValue(itoa(int(x)))
+		c.ex.add(f, c.start, b, showVarint)
 	}
 	return x, nil
 }
@@ -101,49 +108,45 @@ func (c *cursor) reasonCode(rc *ReasonCode, f *fieldDef, t Type) error {
 	return nil
 }
 
-// strLen reads the two-byte length that prefixes field f.
-func (c *cursor) strLen(f *fieldDef) (int, error) {
-	n, err := c.uint(2, f)
-	if err == nil && c.ex != nil {
-		c.ex.markLength(int(n))
-	}
-	return int(n), err
-}
-
-// binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).
-func (c *cursor) binary(f *fieldDef) ([]byte, error) {
-	n, err := c.strLen(f)
+// field reads a field of f prefixed by its two-byte length: binary data
+// or a UTF-8 string, as show says.
+func (c *cursor) field(f *fieldDef, show int) ([]byte, error) {
+	b, err := c.take(2)
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.take(n, f)
-	if err == nil && c.ex != nil {
-		c.ex.setValue(hexValue(b))
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showLength)
 	}
-	return b, err
+	if b, err = c.take(int(b[0])<<8 | int(b[1])); err != nil {
+		return nil, err
+	}
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, show)
+	}
+	return b, nil
 }
+
+// binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).
+func (c *cursor) binary(f *fieldDef) ([]byte, error) { return c.field(f, showBinary) }
 
 // utf8 reads a length-prefixed UTF-8 string and checks it (§1.5.3 of
 // 3.1.1, §1.5.4 of 5.0). It returns the bytes; the caller makes a string
 // of them, or reuses one it has (see internString).
 func (c *cursor) utf8(f *fieldDef) ([]byte, error) {
-	n, err := c.strLen(f)
+	b, err := c.field(f, showString)
 	if err != nil {
 		return nil, err
-	}
-	b, err := c.take(n, f)
-	if err != nil {
-		return nil, err
-	}
-	if c.ex != nil {
-		c.ex.setValue(quote(b))
 	}
 	return b, validUTF8(b)
 }
 
 // rest returns everything up to the end of the packet as field f.
 func (c *cursor) rest(f *fieldDef) []byte {
-	b, _ := c.take(c.end-c.off, f)
+	b, _ := c.take(c.end - c.off)
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showNone)
+	}
 	return b
 }
 

@@ -143,15 +143,28 @@ type entry struct {
 	isLength bool
 }
 
-func (e *explainer) add(f *fieldDef, off, n int) {
-	e.entries = append(e.entries, entry{def: f, off: off, n: n, path: e.pathCopy()})
-}
-
-// markLength makes the last field the length prefix, of n bytes, of its
-// field.
-func (e *explainer) markLength(n int) {
-	en := &e.entries[len(e.entries)-1]
-	en.value, en.isLength = bytesOf(n), true
+// add records field f, the bytes b found at offset off, and shows its
+// value as show says.
+func (e *explainer) add(f *fieldDef, off int, b []byte, show int) {
+	en := entry{def: f, off: off, n: len(b), path: e.pathCopy()}
+	switch show {
+	case showNum:
+		x := 0
+		for _, v := range b {
+			x = x<<8 | int(v)
+		}
+		en.value = itoa(x)
+	case showVarint:
+		x, _, _ := ParseVarint(b)
+		en.value = itoa(int(x))
+	case showLength:
+		en.value, en.isLength = bytesOf(int(b[0])<<8|int(b[1])), true
+	case showString:
+		en.value = quote(b)
+	case showBinary:
+		en.value = hexValue(b)
+	}
+	e.entries = append(e.entries, en)
 }
 
 func (e *explainer) pathCopy() []string {
