@@ -68,7 +68,11 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		return err
 	}
 	if c.ex != nil {
-		c.ex.setValue(describeConnectFlags(flags, p.Version))
+		if p.Version == V5 {
+			c.ex.setValue(describeFlags(flags, connectFlags))
+		} else {
+			c.ex.setValue(describeFlags(flags, connectFlags311))
+		}
 	}
 	if flags&flagReserved != 0 {
 		return ErrConnectReserved // [MQTT-3.1.2-3]
@@ -144,16 +148,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		}
 	}
 	return nil
-}
-
-func describeConnectFlags(f byte, v Version) string {
-	clean := "Clean Session "
-	if v == V5 {
-		clean = "Clean Start "
-	}
-	return "User Name " + bit(f, 7) + ", Password " + bit(f, 6) + ", Will Retain " + bit(f, 5) +
-		", Will QoS " + itoa(int(f&flagWillQoS>>3)) + ", Will " + bit(f, 2) + ", " + clean + bit(f, 1) +
-		", Reserved " + bit(f, 0)
 }
 
 // AppendTo appends the encoded CONNECT to dst.
@@ -271,7 +265,7 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	}
 	p.SessionPresent = flags&1 != 0
 	if c.ex != nil && c.v != V31 {
-		c.ex.setValue("Session Present " + bit(flags, 0))
+		c.ex.setValue(describeFlags(flags, connackFlags))
 	}
 	if c.v == V5 {
 		if err := c.reasonCode(&p.ReasonCode, fConnackCode, CONNACK); err != nil {

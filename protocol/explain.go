@@ -65,46 +65,54 @@ func Explain(raw []byte, v Version) Explanation {
 	ex := &explainer{v: v}
 	out := Explanation{Version: v}
 	c := cursor{b: raw, end: len(raw), v: v, ex: ex}
-	fail := func(err error, at int) Explanation {
-		out.Fields, out.Err, out.ErrOffset = ex.build(), err, at
-		return out
+	if at, err := explain(&c, &out); err != nil {
+		out.Err, out.ErrOffset = err, at
 	}
+	out.Fields = ex.build()
+	return out
+}
 
+// explain decodes the packet in c.b into out.Packet, which c.ex
+// annotates, and returns the error and the offset of the bytes it is
+// about.
+func explain(c *cursor, out *Explanation) (at int, err error) {
+	ex := c.ex
 	ex.path = append(ex.path, "Fixed header")
 	first, err := c.u8(fHeaderByte)
 	if err != nil {
-		return fail(err, 0)
+		return 0, err
 	}
 	h := FixedHeader{Type: Type(first >> 4), Flags: first & 0x0f}
 	ex.setValue(describeHeaderByte(h))
 	rem, err := c.varint(fRemainingLength)
 	if err != nil {
-		return fail(err, c.off)
+		return c.off, err
 	}
 	h.Remaining = int(rem)
 	ex.setValue(bytesOf(h.Remaining) + " follow")
 	ex.path = ex.path[:0]
 
+	v := c.v
 	if h.Type == CONNECT {
 		// The version of a CONNECT is its own protocol level.
 		v, c.v, ex.v = 0, 0, 0
 	}
 	out.Packet = New(h.Type)
-	if out.Packet == nil || (h.Type != CONNECT && !v.Valid()) {
-		if out.Packet == nil {
-			return fail(ErrReservedType, 0)
-		}
-		return fail(ErrVersionUnknown, 0)
+	if out.Packet == nil {
+		return 0, ErrReservedType
+	}
+	if h.Type != CONNECT && !v.Valid() {
+		return 0, ErrVersionUnknown
 	}
 	if err := h.check(v); err != nil {
-		return fail(err, 0)
+		return 0, err
 	}
 	c.end = c.off + h.Remaining
-	if c.end > len(raw) {
-		c.end, c.truncated = len(raw), true
+	if c.end > len(c.b) {
+		c.end, c.truncated = len(c.b), true
 	}
 	c.start = 0 // an error before the first field of the body is about the header's flags
-	err = out.Packet.decode(&c, h)
+	err = out.Packet.decode(c, h)
 	if cn, ok := out.Packet.(*Connect); ok {
 		out.Version, ex.v = cn.Version, cn.Version
 	}
@@ -114,16 +122,15 @@ func Explain(raw []byte, v Version) Explanation {
 	missing := err != nil && c.truncated && c.off == c.end && c.start == c.off
 	switch {
 	case err == ErrTruncated || (err == nil && c.truncated) || missing:
-		return fail(ErrTruncated, c.off)
+		return c.off, ErrTruncated
 	case err != nil:
-		return fail(err, c.start)
+		return c.start, err
 	case c.off != c.end:
-		return fail(ErrTrailingBytes, c.off)
-	case len(raw) > c.end:
-		return fail(ErrTrailingBytes, c.end)
+		return c.off, ErrTrailingBytes
+	case len(c.b) > c.end:
+		return c.end, ErrTrailingBytes
 	}
-	out.Fields = ex.build()
-	return out
+	return 0, nil
 }
 
 // explainer collects the fields the cursor reads. Fields are built at the
@@ -215,21 +222,45 @@ func specFor(v Version, s311, s5 string) string {
 }
 
 func describeHeaderByte(h FixedHeader) string {
-	s := h.Type.String() + " (" + itoa(int(h.Type)) + ")"
+	s := h.Type.String() + " (" + itoa(int(h.Type)) + "), "
 	if h.Type == PUBLISH {
-		return s + ", DUP " + bit(h.Flags, 3) + ", QoS " + itoa(int(h.Flags>>1&3)) + ", RETAIN " + bit(h.Flags, 0)
+		return s + describeFlags(h.Flags, publishFlags)
 	}
-	return s + ", flags " + bits4(h.Flags)
+	return s + "flags " + bits4(h.Flags)
 }
 
-func bit(b byte, i uint) string {
-	if b&(1<<i) != 0 {
-		return "1"
-	}
-	return "0"
+// bits4 shows the low four bits of b: "0010".
+func bits4(b byte) string {
+	return string([]byte{'0' + b>>3&1, '0' + b>>2&1, '0' + b>>1&1, '0' + b&1})
 }
 
-func bits4(b byte) string { return bit(b, 3) + bit(b, 2) + bit(b, 1) + bit(b, 0) }
+// flagField is a field of a byte of flags: its name, lowest bit and
+// width in bits.
+type flagField struct {
+	name        string
+	shift, bits uint8
+}
+
+// The fields of the bytes of flags Explain shows.
+var (
+	publishFlags    = []flagField{{"DUP", 3, 1}, {"QoS", 1, 2}, {"RETAIN", 0, 1}}
+	connectFlags    = []flagField{{"User Name", 7, 1}, {"Password", 6, 1}, {"Will Retain", 5, 1}, {"Will QoS", 3, 2}, {"Will", 2, 1}, {"Clean Start", 1, 1}, {"Reserved", 0, 1}}
+	connectFlags311 = []flagField{{"User Name", 7, 1}, {"Password", 6, 1}, {"Will Retain", 5, 1}, {"Will QoS", 3, 2}, {"Will", 2, 1}, {"Clean Session", 1, 1}, {"Reserved", 0, 1}}
+	connackFlags    = []flagField{{"Session Present", 0, 1}}
+	subOptions      = []flagField{{"QoS", 0, 2}, {"No Local", 2, 1}, {"Retain As Published", 3, 1}, {"Retain Handling", 4, 2}}
+)
+
+// describeFlags shows the value of each field of b: "DUP 0, QoS 1, RETAIN 0".
+func describeFlags(b byte, fields []flagField) string {
+	s := ""
+	for i, f := range fields {
+		if i > 0 {
+			s += ", "
+		}
+		s += f.name + " " + itoa(int(b>>f.shift&(1<<f.bits-1)))
+	}
+	return s
+}
 
 // quote shows a string value; long ones are cut.
 func quote(b []byte) string {

@@ -84,11 +84,15 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 }
 
 func describeSubOptions(o byte, v Version) string {
-	s := "QoS " + itoa(int(o&3))
-	if v == V5 {
-		s += ", No Local " + bit(o, 2) + ", Retain As Published " + bit(o, 3) + ", Retain Handling " + itoa(int(o>>4&3))
+	if v != V5 {
+		s := describeFlags(o, subOptions[:1])
+		if o&0xfc != 0 {
+			s += ", reserved bits set"
+		}
+		return s
 	}
-	if (v == V5 && o&0xc0 != 0) || (v != V5 && o&0xfc != 0) {
+	s := describeFlags(o, subOptions)
+	if o&0xc0 != 0 {
 		s += ", reserved bits set"
 	}
 	return s
