@@ -96,7 +96,7 @@ func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
 	}
 	if p.Version != V5 {
 		dst, _ = appendHeader(dst, t, requiredFlags[t], 2)
-		return appendUint16(dst, p.PacketID), nil
+		return put16(dst, p.PacketID), nil
 	}
 	return appendCodeAndProps(dst, t, p.PacketID, p.ReasonCode, &p.Props)
 }
@@ -145,10 +145,10 @@ func appendCodeAndProps(dst []byte, t Type, id uint16, code ReasonCode, props *P
 		return dst, err
 	}
 	if id != 0 {
-		dst = appendUint16(dst, id)
+		dst = put16(dst, id)
 	}
 	if rem > head {
-		dst = append(dst, byte(code))
+		dst = put8(dst, byte(code))
 	}
 	if n > 0 {
 		dst = props.appendTo(dst, n)

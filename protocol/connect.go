@@ -215,25 +215,25 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 	if dst, err = appendHeader(dst, CONNECT, 0, n); err != nil {
 		return dst, err
 	}
-	dst = appendString(dst, name)
-	dst = append(dst, byte(v), flags)
-	dst = appendUint16(dst, p.KeepAlive)
+	dst = putString(dst, name)
+	dst = put8(put8(dst, byte(v)), flags)
+	dst = put16(dst, p.KeepAlive)
 	if v == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
-	dst = appendString(dst, p.ClientID)
+	dst = putString(dst, p.ClientID)
 	if w := p.Will; w != nil {
 		if v == V5 {
 			dst = w.Props.appendTo(dst, willProps)
 		}
-		dst = appendString(dst, w.Topic)
-		dst = appendBinary(dst, w.Payload)
+		dst = putString(dst, w.Topic)
+		dst = putBinary(dst, w.Payload)
 	}
 	if p.Username.Present {
-		dst = appendString(dst, p.Username.Value)
+		dst = putString(dst, p.Username.Value)
 	}
 	if p.Password.Present {
-		dst = appendBinary(dst, p.Password.Value)
+		dst = putBinary(dst, p.Password.Value)
 	}
 	return dst, nil
 }
@@ -304,7 +304,7 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	}
 	if p.Version != V5 {
 		dst, _ = appendHeader(dst, CONNACK, 0, 2)
-		return append(dst, flags, ConnackReturnCode(p.ReasonCode)), nil
+		return put8(put8(dst, flags), ConnackReturnCode(p.ReasonCode)), nil
 	}
 	if !p.ReasonCode.AllowedIn(CONNACK) {
 		return dst, badReasonCode(p.ReasonCode, CONNACK)
@@ -316,6 +316,6 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	if dst, err = appendHeader(dst, CONNACK, 0, 2+VarintLen(uint32(props))+props); err != nil {
 		return dst, err
 	}
-	dst = append(dst, flags, byte(p.ReasonCode))
+	dst = put8(put8(dst, flags), byte(p.ReasonCode))
 	return p.Props.appendTo(dst, props), nil
 }

@@ -1,6 +1,9 @@
 package protocol
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Type is an MQTT control packet type (the high nibble of the first byte).
 type Type byte
@@ -169,11 +172,13 @@ func (c *cursor) finish(err error) error {
 
 var errTypeMismatch = errors.New("mqtt: DecodeInto: packet type does not match the fixed header")
 
-// appendHeader appends a fixed header announcing remaining bytes.
+// appendHeader appends a fixed header announcing remaining bytes, and
+// reserves room for them: the encoders put the rest of the packet there
+// (see put16).
 func appendHeader(dst []byte, t Type, flags byte, remaining int) ([]byte, error) {
 	if remaining > MaxRemainingLength {
 		return dst, ErrPacketTooLarge
 	}
-	dst = append(dst, byte(t)<<4|flags)
-	return AppendVarint(dst, uint32(remaining)), nil
+	dst = slices.Grow(dst, 1+VarintLen(uint32(remaining))+remaining)
+	return putVarint(put8(dst, byte(t)<<4|flags), uint32(remaining)), nil
 }

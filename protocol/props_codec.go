@@ -417,29 +417,34 @@ func (info *propInfo) allowed(t Type) error {
 	return nil
 }
 
-// appendTo appends the property length n (from size) and the properties.
+// appendTo writes the property length n (from size) and the
+// properties, into the room the fixed header reserved.
 func (p *Properties) appendTo(dst []byte, n int) []byte {
-	dst = AppendVarint(dst, uint32(n))
+	dst = putVarint(dst, uint32(n))
 	for m := p.present(); m != 0; m &= m - 1 {
 		id := PropID(bits.TrailingZeros64(m))
-		switch propTable[id].typ {
+		typ := propTable[id].typ
+		if typ != WireVarint && typ != WireStringPair {
+			dst = put8(dst, byte(id))
+		}
+		switch typ {
 		case WireByte:
-			dst = append(dst, byte(id), p.byteField(id).Value)
+			dst = put8(dst, p.byteField(id).Value)
 		case WireTwoByteInt:
-			dst = appendUint16(append(dst, byte(id)), p.u16Field(id).Value)
+			dst = put16(dst, p.u16Field(id).Value)
 		case WireFourByteInt:
-			dst = appendUint32(append(dst, byte(id)), p.u32Field(id).Value)
+			dst = put32(dst, p.u32Field(id).Value)
 		case WireString:
-			dst = appendString(append(dst, byte(id)), p.strField(id).Value)
+			dst = putString(dst, p.strField(id).Value)
 		case WireBinary:
-			dst = appendBinary(append(dst, byte(id)), p.binField(id).Value)
+			dst = putBinary(dst, p.binField(id).Value)
 		case WireVarint:
 			for _, x := range p.SubscriptionIDs {
-				dst = AppendVarint(append(dst, byte(id)), x)
+				dst = putVarint(put8(dst, byte(id)), x)
 			}
 		case WireStringPair:
 			for _, u := range p.User {
-				dst = appendString(appendString(append(dst, byte(id)), u.Key), u.Value)
+				dst = putString(putString(put8(dst, byte(id)), u.Key), u.Value)
 			}
 		}
 	}

@@ -111,14 +111,14 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = appendString(dst, p.Topic)
+	dst = putString(dst, p.Topic)
 	if p.QoS > 0 {
-		dst = appendUint16(dst, p.PacketID)
+		dst = put16(dst, p.PacketID)
 	}
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
-	return append(dst, p.Payload...), nil
+	return putBytes(dst, p.Payload), nil
 }
 
 // CheckPayloadFormat reports ErrPayloadFormatBad (0x99) when p announces

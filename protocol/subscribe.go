@@ -140,7 +140,7 @@ func (p *Subscribe) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, p.PacketID)
+	dst = put16(dst, p.PacketID)
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
@@ -156,7 +156,7 @@ func (p *Subscribe) AppendTo(dst []byte) ([]byte, error) {
 			}
 			opts |= s.RetainHandling << 4
 		}
-		dst = append(appendString(dst, s.Filter), opts)
+		dst = put8(putString(dst, s.Filter), opts)
 	}
 	return dst, nil
 }
@@ -259,12 +259,12 @@ func (p *Unsubscribe) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, p.PacketID)
+	dst = put16(dst, p.PacketID)
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
 	for _, f := range p.Filters {
-		dst = appendString(dst, f)
+		dst = putString(dst, f)
 	}
 	return dst, nil
 }
@@ -335,7 +335,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 	}
 	if t == UNSUBACK && v != V5 {
 		dst, _ = appendHeader(dst, t, 0, 2)
-		return appendUint16(dst, id), nil
+		return put16(dst, id), nil
 	}
 	if len(codes) == 0 {
 		return dst, ErrNoReasonCodes
@@ -361,7 +361,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, id)
+	dst = put16(dst, id)
 	if v == V5 {
 		dst = props.appendTo(dst, pn)
 	}
@@ -369,7 +369,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 		if v != V5 && rc >= 0x80 {
 			rc = 0x80 // 3.1.1 has one failure code (§3.9.3)
 		}
-		dst = append(dst, byte(rc))
+		dst = put8(dst, byte(rc))
 	}
 	return dst, nil
 }

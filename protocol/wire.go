@@ -119,22 +119,65 @@ func validString(s string) *Error {
 	return nil
 }
 
-func appendUint16(dst []byte, x uint16) []byte { return append(dst, byte(x>>8), byte(x)) }
+// The put functions write the fields of a packet into the room its
+// fixed header reserved (see appendHeader): they extend dst within its
+// capacity and never grow it, which spares every encoder the code that
+// growing a slice takes. Each encoder computes its size exactly, as the
+// Remaining Length requires; writing past the room reserved would panic.
 
-func appendUint32(dst []byte, x uint32) []byte {
-	return append(dst, byte(x>>24), byte(x>>16), byte(x>>8), byte(x))
+// extend returns dst extended by n bytes within its capacity, and those
+// bytes.
+func extend(dst []byte, n int) (out, b []byte) {
+	l := len(dst)
+	out = dst[:l+n]
+	return out, out[l:]
 }
 
-// appendString appends a length-prefixed UTF-8 string or binary field; the
-// caller has checked the length.
-func appendString(dst []byte, s string) []byte {
-	dst = appendUint16(dst, uint16(len(s)))
-	return append(dst, s...)
+func put8(dst []byte, x byte) []byte {
+	dst, b := extend(dst, 1)
+	b[0] = x
+	return dst
 }
 
-func appendBinary(dst []byte, b []byte) []byte {
-	dst = appendUint16(dst, uint16(len(b)))
-	return append(dst, b...)
+func put16(dst []byte, x uint16) []byte {
+	dst, b := extend(dst, 2)
+	b[0], b[1] = byte(x>>8), byte(x)
+	return dst
+}
+
+func put32(dst []byte, x uint32) []byte {
+	dst, b := extend(dst, 4)
+	b[0], b[1], b[2], b[3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
+	return dst
+}
+
+func putVarint(dst []byte, x uint32) []byte {
+	for x >= 0x80 {
+		dst = put8(dst, byte(x)|0x80)
+		x >>= 7
+	}
+	return put8(dst, byte(x))
+}
+
+// putString writes a length-prefixed UTF-8 string; the caller has checked
+// its length.
+func putString(dst []byte, s string) []byte {
+	dst = put16(dst, uint16(len(s)))
+	dst, b := extend(dst, len(s))
+	copy(b, s)
+	return dst
+}
+
+// putBinary writes length-prefixed binary data.
+func putBinary(dst []byte, data []byte) []byte {
+	return putBytes(put16(dst, uint16(len(data))), data)
+}
+
+// putBytes writes data as it is.
+func putBytes(dst []byte, data []byte) []byte {
+	dst, b := extend(dst, len(data))
+	copy(b, data)
+	return dst
 }
 
 const hexDigits = "0123456789abcdef"
