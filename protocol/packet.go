@@ -51,31 +51,42 @@ type Packet interface {
 	decode(c *cursor, h FixedHeader) error
 }
 
-// newPacket is the one table from packet type to constructor.
-var newPacket = [16]func() Packet{
-	CONNECT:     func() Packet { return new(Connect) },
-	CONNACK:     func() Packet { return new(Connack) },
-	PUBLISH:     func() Packet { return new(Publish) },
-	PUBACK:      func() Packet { return new(Puback) },
-	PUBREC:      func() Packet { return new(Pubrec) },
-	PUBREL:      func() Packet { return new(Pubrel) },
-	PUBCOMP:     func() Packet { return new(Pubcomp) },
-	SUBSCRIBE:   func() Packet { return new(Subscribe) },
-	SUBACK:      func() Packet { return new(Suback) },
-	UNSUBSCRIBE: func() Packet { return new(Unsubscribe) },
-	UNSUBACK:    func() Packet { return new(Unsuback) },
-	PINGREQ:     func() Packet { return new(Pingreq) },
-	PINGRESP:    func() Packet { return new(Pingresp) },
-	DISCONNECT:  func() Packet { return new(Disconnect) },
-	AUTH:        func() Packet { return new(Auth) },
-}
-
 // New returns a new zero packet of type t, or nil for a reserved type.
+// It is the one place that maps a packet type to its Go type.
 func New(t Type) Packet {
-	if t >= 16 || newPacket[t] == nil {
-		return nil
+	switch t {
+	case CONNECT:
+		return new(Connect)
+	case CONNACK:
+		return new(Connack)
+	case PUBLISH:
+		return new(Publish)
+	case PUBACK:
+		return new(Puback)
+	case PUBREC:
+		return new(Pubrec)
+	case PUBREL:
+		return new(Pubrel)
+	case PUBCOMP:
+		return new(Pubcomp)
+	case SUBSCRIBE:
+		return new(Subscribe)
+	case SUBACK:
+		return new(Suback)
+	case UNSUBSCRIBE:
+		return new(Unsubscribe)
+	case UNSUBACK:
+		return new(Unsuback)
+	case PINGREQ:
+		return new(Pingreq)
+	case PINGRESP:
+		return new(Pingresp)
+	case DISCONNECT:
+		return new(Disconnect)
+	case AUTH:
+		return new(Auth)
 	}
-	return newPacket[t]()
+	return nil
 }
 
 // FixedHeader is the first part of every packet: the type, its four flag
