@@ -5,7 +5,7 @@ import "math/bits"
 // The property codec is one loop over propTable, keyed by identifier and
 // wire type, rather than code per property: a codec written out property
 // by property is several times larger in the browser build. The only code
-// that names each property is the accessors below, which map an
+// that names each property is present, get and set below, which map an
 // identifier to its field of Properties.
 
 // present returns the set of properties p holds, one bit per identifier.
@@ -46,79 +46,124 @@ func (p *Properties) present() uint64 {
 	return m
 }
 
-// byteField returns the field holding byte property id.
-func (p *Properties) byteField(id PropID) *Opt[byte] {
+// get returns the value of single-valued property id: x for a number,
+// s for a string, b for binary data.
+func (p *Properties) get(id PropID) (x uint32, s string, b []byte) {
 	switch id {
 	case PropPayloadFormat:
-		return &p.PayloadFormat
-	case PropRequestProblemInfo:
-		return &p.RequestProblemInfo
-	case PropRequestResponseInfo:
-		return &p.RequestResponseInfo
-	case PropMaximumQoS:
-		return &p.MaximumQoS
-	case PropRetainAvailable:
-		return &p.RetainAvailable
-	case PropWildcardSubAvailable:
-		return &p.WildcardSubAvailable
-	case PropSubIDAvailable:
-		return &p.SubIDAvailable
-	}
-	return &p.SharedSubAvailable
-}
-
-// u16Field returns the field holding two-byte integer property id.
-func (p *Properties) u16Field(id PropID) *Opt[uint16] {
-	switch id {
-	case PropServerKeepAlive:
-		return &p.ServerKeepAlive
-	case PropReceiveMaximum:
-		return &p.ReceiveMaximum
-	case PropTopicAliasMaximum:
-		return &p.TopicAliasMaximum
-	}
-	return &p.TopicAlias
-}
-
-// u32Field returns the field holding four-byte integer property id.
-func (p *Properties) u32Field(id PropID) *Opt[uint32] {
-	switch id {
+		x = uint32(p.PayloadFormat.Value)
 	case PropMessageExpiry:
-		return &p.MessageExpiry
-	case PropSessionExpiry:
-		return &p.SessionExpiry
-	case PropWillDelay:
-		return &p.WillDelay
-	}
-	return &p.MaximumPacketSize
-}
-
-// strField returns the field holding string property id.
-func (p *Properties) strField(id PropID) *Opt[string] {
-	switch id {
+		x = p.MessageExpiry.Value
 	case PropContentType:
-		return &p.ContentType
+		s = p.ContentType.Value
 	case PropResponseTopic:
-		return &p.ResponseTopic
+		s = p.ResponseTopic.Value
+	case PropCorrelationData:
+		b = p.CorrelationData.Value
+	case PropSessionExpiry:
+		x = p.SessionExpiry.Value
 	case PropAssignedClientID:
-		return &p.AssignedClientID
+		s = p.AssignedClientID.Value
+	case PropServerKeepAlive:
+		x = uint32(p.ServerKeepAlive.Value)
 	case PropAuthMethod:
-		return &p.AuthMethod
+		s = p.AuthMethod.Value
+	case PropAuthData:
+		b = p.AuthData.Value
+	case PropRequestProblemInfo:
+		x = uint32(p.RequestProblemInfo.Value)
+	case PropWillDelay:
+		x = p.WillDelay.Value
+	case PropRequestResponseInfo:
+		x = uint32(p.RequestResponseInfo.Value)
 	case PropResponseInfo:
-		return &p.ResponseInfo
+		s = p.ResponseInfo.Value
 	case PropServerReference:
-		return &p.ServerReference
+		s = p.ServerReference.Value
+	case PropReasonString:
+		s = p.ReasonString.Value
+	case PropReceiveMaximum:
+		x = uint32(p.ReceiveMaximum.Value)
+	case PropTopicAliasMaximum:
+		x = uint32(p.TopicAliasMaximum.Value)
+	case PropTopicAlias:
+		x = uint32(p.TopicAlias.Value)
+	case PropMaximumQoS:
+		x = uint32(p.MaximumQoS.Value)
+	case PropRetainAvailable:
+		x = uint32(p.RetainAvailable.Value)
+	case PropMaximumPacketSize:
+		x = p.MaximumPacketSize.Value
+	case PropWildcardSubAvailable:
+		x = uint32(p.WildcardSubAvailable.Value)
+	case PropSubIDAvailable:
+		x = uint32(p.SubIDAvailable.Value)
+	case PropSharedSubAvailable:
+		x = uint32(p.SharedSubAvailable.Value)
 	}
-	return &p.ReasonString
+	return x, s, b
 }
 
-// binField returns the field holding binary property id.
-func (p *Properties) binField(id PropID) *Opt[[]byte] {
-	if id == PropCorrelationData {
-		return &p.CorrelationData
+// set stores the value of single-valued property id, present or not: x
+// for a number (of the property's width), s for a string, b for binary
+// data.
+func (p *Properties) set(id PropID, ok bool, x uint32, s string, b []byte) {
+	switch id {
+	case PropPayloadFormat:
+		p.PayloadFormat = Opt[byte]{byte(x), ok}
+	case PropMessageExpiry:
+		p.MessageExpiry = Opt[uint32]{x, ok}
+	case PropContentType:
+		p.ContentType = Opt[string]{s, ok}
+	case PropResponseTopic:
+		p.ResponseTopic = Opt[string]{s, ok}
+	case PropCorrelationData:
+		p.CorrelationData = Opt[[]byte]{b, ok}
+	case PropSessionExpiry:
+		p.SessionExpiry = Opt[uint32]{x, ok}
+	case PropAssignedClientID:
+		p.AssignedClientID = Opt[string]{s, ok}
+	case PropServerKeepAlive:
+		p.ServerKeepAlive = Opt[uint16]{uint16(x), ok}
+	case PropAuthMethod:
+		p.AuthMethod = Opt[string]{s, ok}
+	case PropAuthData:
+		p.AuthData = Opt[[]byte]{b, ok}
+	case PropRequestProblemInfo:
+		p.RequestProblemInfo = Opt[byte]{byte(x), ok}
+	case PropWillDelay:
+		p.WillDelay = Opt[uint32]{x, ok}
+	case PropRequestResponseInfo:
+		p.RequestResponseInfo = Opt[byte]{byte(x), ok}
+	case PropResponseInfo:
+		p.ResponseInfo = Opt[string]{s, ok}
+	case PropServerReference:
+		p.ServerReference = Opt[string]{s, ok}
+	case PropReasonString:
+		p.ReasonString = Opt[string]{s, ok}
+	case PropReceiveMaximum:
+		p.ReceiveMaximum = Opt[uint16]{uint16(x), ok}
+	case PropTopicAliasMaximum:
+		p.TopicAliasMaximum = Opt[uint16]{uint16(x), ok}
+	case PropTopicAlias:
+		p.TopicAlias = Opt[uint16]{uint16(x), ok}
+	case PropMaximumQoS:
+		p.MaximumQoS = Opt[byte]{byte(x), ok}
+	case PropRetainAvailable:
+		p.RetainAvailable = Opt[byte]{byte(x), ok}
+	case PropMaximumPacketSize:
+		p.MaximumPacketSize = Opt[uint32]{x, ok}
+	case PropWildcardSubAvailable:
+		p.WildcardSubAvailable = Opt[byte]{byte(x), ok}
+	case PropSubIDAvailable:
+		p.SubIDAvailable = Opt[byte]{byte(x), ok}
+	case PropSharedSubAvailable:
+		p.SharedSubAvailable = Opt[byte]{byte(x), ok}
 	}
-	return &p.AuthData
 }
+
+// width is the number of bytes of a number of wire type typ: 1, 2 or 4.
+func width(typ WireType) int { return 1 << (typ - WireByte) }
 
 // decode reads a property block (length and properties) for packet type t
 // (or Will), replacing p's contents; strings equal to p's previous values
@@ -219,19 +264,7 @@ func (p *Properties) reset() {
 // clear empties the single-valued properties in set m.
 func (p *Properties) clear(m uint64) {
 	for ; m != 0; m &= m - 1 {
-		id := PropID(bits.TrailingZeros64(m))
-		switch propTable[id].typ {
-		case WireByte:
-			*p.byteField(id) = Opt[byte]{}
-		case WireTwoByteInt:
-			*p.u16Field(id) = Opt[uint16]{}
-		case WireFourByteInt:
-			*p.u32Field(id) = Opt[uint32]{}
-		case WireString:
-			*p.strField(id) = Opt[string]{}
-		case WireBinary:
-			*p.binField(id) = Opt[[]byte]{}
-		}
+		p.set(PropID(bits.TrailingZeros64(m)), false, 0, "", nil)
 	}
 }
 
@@ -239,20 +272,10 @@ func (p *Properties) clear(m uint64) {
 // reusing the string p held; it returns the value read, num for a number
 // and b for a string, for checkDecoded.
 func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, users []UserProperty) (num uint32, b []byte, err error) {
-	switch info.typ {
-	case WireByte:
-		var x byte
-		if x, err = c.u8(&info.def); err == nil {
-			*p.byteField(id), num = Some(x), uint32(x)
-		}
-	case WireTwoByteInt:
-		var x uint16
-		if x, err = c.u16(&info.def); err == nil {
-			*p.u16Field(id), num = Some(x), uint32(x)
-		}
-	case WireFourByteInt:
-		if num, err = c.u32(&info.def); err == nil {
-			*p.u32Field(id) = Some(num)
+	switch typ := info.typ; typ {
+	case WireByte, WireTwoByteInt, WireFourByteInt:
+		if num, err = c.uint(width(typ), &info.def); err == nil {
+			p.set(id, true, num, "", nil)
 		}
 	case WireVarint: // Subscription Identifier
 		if num, err = c.varint(&info.def); err == nil {
@@ -260,12 +283,12 @@ func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, users []U
 		}
 	case WireString:
 		if b, err = c.utf8(&info.def); err == nil {
-			f := p.strField(id)
-			*f = Some(internString(f.Value, b))
+			_, old, _ := p.get(id)
+			p.set(id, true, 0, internString(old, b), nil)
 		}
 	case WireBinary:
 		if b, err = c.binary(&info.def); err == nil {
-			*p.binField(id) = Some(b)
+			p.set(id, true, 0, "", b)
 		}
 	case WireStringPair: // User Property
 		err = p.decodeUser(c, info, users)
@@ -345,17 +368,13 @@ func (p *Properties) size(t Type) (int, error) {
 // checks it: its value first, then whether t may carry it.
 func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
 	info := &propTable[id]
+	x, s, b := p.get(id)
 	n := 0
 	var err error
-	switch info.typ {
-	case WireByte:
-		n, err = 2, info.checkNum(uint32(p.byteField(id).Value))
-	case WireTwoByteInt:
-		n, err = 3, info.checkNum(uint32(p.u16Field(id).Value))
-	case WireFourByteInt:
-		n, err = 5, info.checkNum(p.u32Field(id).Value)
+	switch typ := info.typ; typ {
+	case WireByte, WireTwoByteInt, WireFourByteInt:
+		n, err = 1+width(typ), info.checkNum(x)
 	case WireString:
-		s := p.strField(id).Value
 		if info.rule == ruleTopic {
 			if ValidTopicName(s) != nil {
 				return 0, ErrResponseTopic
@@ -365,7 +384,6 @@ func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
 		}
 		n = 3 + len(s)
 	case WireBinary:
-		b := p.binField(id).Value
 		if id == PropAuthData && !p.AuthMethod.Present {
 			return 0, errAuthDataAlone // §3.1.2.11.10
 		}
@@ -423,21 +441,7 @@ func (p *Properties) appendTo(dst []byte, n int) []byte {
 	dst = putVarint(dst, uint32(n))
 	for m := p.present(); m != 0; m &= m - 1 {
 		id := PropID(bits.TrailingZeros64(m))
-		typ := propTable[id].typ
-		if typ != WireVarint && typ != WireStringPair {
-			dst = put8(dst, byte(id))
-		}
-		switch typ {
-		case WireByte:
-			dst = put8(dst, p.byteField(id).Value)
-		case WireTwoByteInt:
-			dst = put16(dst, p.u16Field(id).Value)
-		case WireFourByteInt:
-			dst = put32(dst, p.u32Field(id).Value)
-		case WireString:
-			dst = putString(dst, p.strField(id).Value)
-		case WireBinary:
-			dst = putBinary(dst, p.binField(id).Value)
+		switch typ := propTable[id].typ; typ {
 		case WireVarint:
 			for _, x := range p.SubscriptionIDs {
 				dst = putVarint(put8(dst, byte(id)), x)
@@ -445,6 +449,17 @@ func (p *Properties) appendTo(dst []byte, n int) []byte {
 		case WireStringPair:
 			for _, u := range p.User {
 				dst = putString(putString(put8(dst, byte(id)), u.Key), u.Value)
+			}
+		default:
+			dst = put8(dst, byte(id))
+			x, s, b := p.get(id)
+			switch typ {
+			case WireString:
+				dst = putString(dst, s)
+			case WireBinary:
+				dst = putBinary(dst, b)
+			default:
+				dst = putUint(dst, x, width(typ))
 			}
 		}
 	}

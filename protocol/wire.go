@@ -151,6 +151,16 @@ func put32(dst []byte, x uint32) []byte {
 	return dst
 }
 
+// putUint writes the n-byte big-endian encoding of x (n is 1, 2 or 4).
+func putUint(dst []byte, x uint32, n int) []byte {
+	dst, b := extend(dst, n)
+	for i := n - 1; i >= 0; i-- {
+		b[i] = byte(x)
+		x >>= 8
+	}
+	return dst
+}
+
 func putVarint(dst []byte, x uint32) []byte {
 	for x >= 0x80 {
 		dst = put8(dst, byte(x)|0x80)
