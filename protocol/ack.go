@@ -126,7 +126,7 @@ func appendCodeAndProps(dst []byte, t Type, id uint16, code ReasonCode, props *P
 	if !code.AllowedIn(t) {
 		return dst, badReasonCode(code, t)
 	}
-	n, err := props.size(t)
+	ps, err := props.size(t)
 	if err != nil {
 		return dst, err
 	}
@@ -135,11 +135,11 @@ func appendCodeAndProps(dst []byte, t Type, id uint16, code ReasonCode, props *P
 		head = 2
 	}
 	rem := head
-	if n > 0 || code != Success {
+	if ps.n > 0 || code != Success {
 		rem++
 	}
-	if n > 0 {
-		rem += VarintLen(uint32(n)) + n
+	if ps.n > 0 {
+		rem += ps.total()
 	}
 	if dst, err = appendHeader(dst, t, requiredFlags[t], rem); err != nil {
 		return dst, err
@@ -150,8 +150,8 @@ func appendCodeAndProps(dst []byte, t Type, id uint16, code ReasonCode, props *P
 	if rem > head {
 		dst = put8(dst, byte(code))
 	}
-	if n > 0 {
-		dst = props.appendTo(dst, n)
+	if ps.n > 0 {
+		dst = props.appendTo(dst, ps)
 	}
 	return dst, nil
 }
@@ -238,8 +238,8 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 // AppendTo appends the encoded AUTH to dst (AUTH exists only in 5.0).
 func (p *Auth) AppendTo(dst []byte) ([]byte, error) {
 	if !p.Props.AuthMethod.Present {
-		n, err := p.Props.size(AUTH)
-		if err == nil && (n > 0 || p.ReasonCode != Success) {
+		ps, err := p.Props.size(AUTH)
+		if err == nil && (ps.n > 0 || p.ReasonCode != Success) {
 			err = withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
 		}
 		if err != nil {

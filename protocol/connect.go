@@ -165,13 +165,13 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 		return dst, withDetail(err, "client identifier")
 	}
 	n := 2 + len(name) + 1 + 1 + 2 + 2 + len(p.ClientID)
-	var props, willProps int
+	var props, willProps propsSize
 	var err error
 	if v == V5 {
 		if props, err = p.Props.size(CONNECT); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	if w := p.Will; w != nil {
 		if w.QoS > QoS2 {
@@ -191,7 +191,7 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 			if willProps, err = w.Props.size(Will); err != nil {
 				return dst, err
 			}
-			n += VarintLen(uint32(willProps)) + willProps
+			n += willProps.total()
 		}
 		n += 2 + len(w.Topic) + 2 + len(w.Payload)
 	}
@@ -313,7 +313,7 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if dst, err = appendHeader(dst, CONNACK, 0, 2+VarintLen(uint32(props))+props); err != nil {
+	if dst, err = appendHeader(dst, CONNACK, 0, 2+props.total()); err != nil {
 		return dst, err
 	}
 	dst = put8(put8(dst, flags), byte(p.ReasonCode))

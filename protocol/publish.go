@@ -89,7 +89,7 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(PUBLISH); err != nil {
@@ -98,7 +98,7 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 		if p.Props.TopicAlias.Present && p.Props.TopicAlias.Value == 0 {
 			return dst, ErrTopicAliasZero
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	flags := byte(p.QoS) << 1
 	if p.Dup {

@@ -128,13 +128,13 @@ func (p *Subscribe) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2 + len(s.Filter) + 1
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(SUBSCRIBE); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	dst, err := appendHeader(dst, SUBSCRIBE, requiredFlags[SUBSCRIBE], n)
 	if err != nil {
@@ -247,13 +247,13 @@ func (p *Unsubscribe) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2 + len(f)
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(UNSUBSCRIBE); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	dst, err := appendHeader(dst, UNSUBSCRIBE, requiredFlags[UNSUBSCRIBE], n)
 	if err != nil {
@@ -341,13 +341,13 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 		return dst, ErrNoReasonCodes
 	}
 	n := 2 + len(codes)
-	var pn int
+	var pn propsSize
 	if v == V5 {
 		var err error
 		if pn, err = props.size(t); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(pn)) + pn
+		n += pn.total()
 	}
 	for _, rc := range codes {
 		if v == V5 && !rc.AllowedIn(t) {
