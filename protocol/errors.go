@@ -21,8 +21,19 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string {
-	return "mqtt: " + e.Msg + ruleSuffix(e.Rule) + " (0x" + hex2(byte(e.Code)) + " " + e.Code.String() + ")"
+func (e *Error) Error() string { return e.format("", e.Rule) }
+
+// format writes e as "mqtt: msg: detail [rule] (0x82 Protocol Error)",
+// leaving out an empty detail or rule.
+func (e *Error) format(detail, rule string) string {
+	s := "mqtt: " + e.Msg
+	if detail != "" {
+		s += ": " + detail
+	}
+	if rule != "" {
+		s += " [" + rule + "]"
+	}
+	return s + " (0x" + hex2(byte(e.Code)) + " " + e.Code.String() + ")"
 }
 
 // detailed is an *Error with context (which property, which byte) and
@@ -33,9 +44,7 @@ type detailed struct {
 	detail string
 }
 
-func (d *detailed) Error() string {
-	return "mqtt: " + d.err.Msg + ": " + d.detail + ruleSuffix(d.ruleOf()) + " (0x" + hex2(byte(d.err.Code)) + " " + d.err.Code.String() + ")"
-}
+func (d *detailed) Error() string { return d.err.format(d.detail, d.ruleOf()) }
 
 func (d *detailed) Unwrap() error { return d.err }
 
@@ -44,13 +53,6 @@ func (d *detailed) ruleOf() string {
 		return d.rule
 	}
 	return d.err.Rule
-}
-
-func ruleSuffix(rule string) string {
-	if rule == "" {
-		return ""
-	}
-	return " [" + rule + "]"
 }
 
 // withDetail adds context to one of the codec's errors, keeping errors.Is.
