@@ -53,9 +53,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		return err
 	}
 	p.Version = Version(level)
-	if c.ex != nil {
-		c.ex.setValue(itoa(int(level)) + " (MQTT " + p.Version.String() + ")")
-	}
 	if !p.Version.Valid() || string(name) != p.Version.ProtocolName() {
 		return ErrProtocolLevel // [MQTT-3.1.2-2]
 	}
@@ -66,13 +63,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	flags, err := c.u8(fConnectFlags)
 	if err != nil {
 		return err
-	}
-	if c.ex != nil {
-		if p.Version == V5 {
-			c.ex.setValue(describeFlags(flags, connectFlags))
-		} else {
-			c.ex.setValue(describeFlags(flags, connectFlags311))
-		}
 	}
 	if flags&flagReserved != 0 {
 		return ErrConnectReserved // [MQTT-3.1.2-3]
@@ -94,9 +84,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	p.CleanStart = flags&flagCleanStart != 0
 	if p.KeepAlive, err = c.u16(fKeepAlive); err != nil {
 		return err
-	}
-	if c.ex != nil {
-		c.ex.setValue(itoa(int(p.KeepAlive)) + " s")
 	}
 	if err := p.Props.decode(c, CONNECT); err != nil {
 		return err
@@ -125,9 +112,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		if w.Payload, err = c.binary(fWillPayload); err != nil {
 			return err
 		}
-		if c.ex != nil {
-			c.ex.setValue(payloadValue(w.Payload))
-		}
 	}
 	p.Username, p.Password = Opt[string]{}, Opt[[]byte]{}
 	if flags&flagUsername != 0 {
@@ -143,9 +127,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 		p.Password = Some(pw)
-		if c.ex != nil && len(pw) > 0 {
-			c.ex.setValue("(" + bytesOf(len(pw)) + ", not shown)")
-		}
 	}
 	return nil
 }
@@ -264,9 +245,6 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 		return ErrConnackReserved // [MQTT-3.2.2-1] (5.0), §3.2.2.1 (3.1.1)
 	}
 	p.SessionPresent = flags&1 != 0
-	if c.ex != nil && c.v != V31 {
-		c.ex.setValue(describeFlags(flags, connackFlags))
-	}
 	if c.v == V5 {
 		if err := c.reasonCode(&p.ReasonCode, fConnackCode, CONNACK); err != nil {
 			return err // [MQTT-3.2.2-8]
@@ -280,9 +258,6 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 			return withDetail(ErrBadReturnCode, "CONNACK return code 0x"+hex2(code)) // §3.2.2.3: 6-255 reserved
 		}
 		p.ReasonCode = reasonFromReturnCode[code]
-		if c.ex != nil {
-			c.ex.setValue("0x" + hex2(code) + " " + returnCodeNames[code])
-		}
 	}
 	if p.SessionPresent && p.ReasonCode != Success {
 		return ErrConnackSessionPresent // [MQTT-3.2.2-4] (3.1.1) [MQTT-3.2.2-6] (5.0)

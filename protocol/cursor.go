@@ -26,16 +26,6 @@ func (c *cursor) take(n int) ([]byte, error) {
 	return c.b[c.start:c.off:c.off], nil
 }
 
-// The kinds of value a field holds, for Explain to show it.
-const (
-	showNone   = iota // shown by the decoder, if at all
-	showNum           // a big-endian integer
-	showVarint        // a variable byte integer
-	showLength        // the two-byte length of the field that follows
-	showString        // UTF-8 text
-	showBinary        // binary data, in hex
-)
-
 // uint reads an n-byte big-endian integer (n is 1, 2 or 4) as field f.
 func (c *cursor) uint(n int, f *fieldDef) (uint32, error) {
 	b, err := c.take(n)
@@ -99,9 +89,6 @@ func (c *cursor) reasonCode(rc *ReasonCode, f *fieldDef, t Type) error {
 		return err
 	}
 	*rc = ReasonCode(b)
-	if c.ex != nil {
-		c.ex.setValue(codeValue(*rc, t) + ": " + rc.Meaning())
-	}
 	if c.v == V5 && !rc.AllowedIn(t) {
 		return badReasonCode(*rc, t) // [MQTT-3.2.2-8] [MQTT-3.4.2-1] ... the rule of each type
 	}

@@ -83,13 +83,12 @@ func explain(c *cursor, out *Explanation) (at int, err error) {
 		return 0, err
 	}
 	h := FixedHeader{Type: Type(first >> 4), Flags: first & 0x0f}
-	ex.setValue(describeHeaderByte(h))
+	ex.typ = h.Type
 	rem, err := c.varint(fRemainingLength)
 	if err != nil {
 		return c.off, err
 	}
 	h.Remaining = int(rem)
-	ex.setValue(bytesOf(h.Remaining) + " follow")
 	ex.path = ex.path[:0]
 
 	v := c.v
@@ -137,6 +136,7 @@ func explain(c *cursor, out *Explanation) (at int, err error) {
 // end, once the version is known: a CONNECT declares it half-way through.
 type explainer struct {
 	v       Version
+	typ     Type // of the packet explained
 	path    []string
 	entries []entry
 }
@@ -151,25 +151,78 @@ type entry struct {
 }
 
 // add records field f, the bytes b found at offset off, and shows its
-// value as show says.
+// value as f says or else as show, the wire type read, says.
 func (e *explainer) add(f *fieldDef, off int, b []byte, show int) {
 	en := entry{def: f, off: off, n: len(b), path: e.pathCopy()}
-	switch show {
-	case showNum:
-		x := 0
+	if f.show != 0 && show != showLength {
+		show = int(f.show)
+	}
+	x := 0 // the value of a number
+	if show == showVarint || show == showRemaining || show == showPropLength || show == showPropID {
+		v, _, _ := ParseVarint(b)
+		x = int(v)
+	} else if len(b) <= 4 {
 		for _, v := range b {
 			x = x<<8 | int(v)
 		}
+	}
+	switch show {
+	case showNum, showVarint:
 		en.value = itoa(x)
-	case showVarint:
-		x, _, _ := ParseVarint(b)
-		en.value = itoa(int(x))
 	case showLength:
-		en.value, en.isLength = bytesOf(int(b[0])<<8|int(b[1])), true
+		en.value, en.isLength = bytesOf(x), true
 	case showString:
 		en.value = quote(b)
 	case showBinary:
 		en.value = hexValue(b)
+	case showHeader:
+		en.value = describeHeaderByte(FixedHeader{Type: Type(x >> 4), Flags: byte(x) & 0x0f})
+	case showRemaining:
+		en.value = bytesOf(x) + " follow"
+	case showLevel:
+		en.value = itoa(x) + " (MQTT " + Version(x).String() + ")"
+	case showConnectFlags:
+		if e.v == V5 {
+			en.value = describeFlags(byte(x), connectFlags)
+		} else {
+			en.value = describeFlags(byte(x), connectFlags311)
+		}
+	case showConnackFlags:
+		if e.v == V31 {
+			en.value = itoa(x) // unused in 3.1
+		} else {
+			en.value = describeFlags(byte(x), connackFlags)
+		}
+	case showSeconds:
+		en.value = itoa(x) + " s"
+	case showPayload:
+		en.value = payloadValue(b)
+	case showSecret:
+		if len(b) == 0 {
+			en.value = hexValue(b)
+		} else {
+			en.value = "(" + bytesOf(len(b)) + ", not shown)"
+		}
+	case showCode:
+		rc := ReasonCode(x)
+		if e.typ == CONNACK && e.v != V5 {
+			en.value = itoa(x)
+			if x < len(returnCodeNames) {
+				en.value = "0x" + hex2(byte(x)) + " " + returnCodeNames[x]
+			}
+		} else {
+			en.value = codeValue(rc, e.typ) + ": " + rc.Meaning()
+		}
+	case showSubOptions:
+		en.value = describeSubOptions(byte(x), e.v)
+	case showPropLength:
+		en.value = bytesOf(x) + " of properties"
+	case showPropID:
+		en.value = itoa(x)
+		if info := lookupProp(uint32(x)); info != nil {
+			en.value = "0x" + hex2(byte(x)) + " " + info.def.name
+			en.path, en.label = append(en.path, info.def.name), "Identifier"
+		}
 	}
 	e.entries = append(e.entries, en)
 }
@@ -179,12 +232,6 @@ func (e *explainer) pathCopy() []string {
 		return nil
 	}
 	return append([]string(nil), e.path...)
-}
-
-func (e *explainer) setValue(s string) {
-	if len(e.entries) > 0 {
-		e.entries[len(e.entries)-1].value = s
-	}
 }
 
 func (e *explainer) build() []Field {
@@ -320,17 +367,6 @@ func payloadValue(b []byte) string {
 
 func codeValue(c ReasonCode, t Type) string {
 	return "0x" + hex2(byte(c)) + " " + c.NameIn(t)
-}
-
-// nameLast renames the last field recorded: it becomes name under a group
-// named group (a property's identifier, read before its name is known).
-func (e *explainer) nameLast(group, name string) {
-	if len(e.entries) == 0 {
-		return
-	}
-	en := &e.entries[len(e.entries)-1]
-	en.path = append(en.path, group)
-	en.label = name
 }
 
 func bytesOf(n int) string {

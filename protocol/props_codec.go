@@ -186,9 +186,6 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	if err != nil {
 		return err
 	}
-	if c.ex != nil {
-		c.ex.setValue(bytesOf(int(n)) + " of properties")
-	}
 	if int(n) > c.left() {
 		return ErrTruncated
 	}
@@ -226,10 +223,6 @@ func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set ui
 		info := lookupProp(id)
 		if info == nil {
 			return set, withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
-		}
-		if c.ex != nil {
-			c.ex.setValue("0x" + hex2(byte(id)) + " " + info.def.name)
-			c.ex.nameLast(info.def.name, "Identifier")
 		}
 		if info.in&(1<<t) == 0 {
 			return set, info.errNotAllowed(t) // §2.2.2.2

@@ -56,9 +56,6 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 	}
 	c.section("Payload")
 	p.Payload = c.rest(fPayload)
-	if c.ex != nil {
-		c.ex.setValue(payloadValue(p.Payload))
-	}
 	return nil
 }
 

@@ -51,9 +51,6 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 		if err != nil {
 			return err
 		}
-		if c.ex != nil {
-			c.ex.setValue(describeSubOptions(opts, c.v))
-		}
 		s.QoS = QoS(opts & 3)
 		if c.v == V5 {
 			if opts&0xc0 != 0 {
