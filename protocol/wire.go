@@ -1,6 +1,9 @@
 package protocol
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
 // Limits of the wire format.
 const (
@@ -192,28 +195,22 @@ func putBytes(dst []byte, data []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// hex2 formats a byte as two lowercase hex digits.
-func hex2(b byte) string { return string([]byte{hexDigits[b>>4], hexDigits[b&15]}) }
+// hexPairs holds the two lowercase hex digits of every byte value, in
+// order: hex2 slices it rather than building a string.
+const hexPairs = "" +
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
 
-// itoa formats an int without strconv or fmt, keeping the package small.
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var buf [20]byte
-	i := len(buf)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
-}
+// hex2 formats a byte as two lowercase hex digits.
+func hex2(b byte) string { return hexPairs[2*int(b) : 2*int(b)+2] }
+
+// itoa formats an int. strconv is in every program that uses fmt, as the
+// app does, so calling it costs nothing in the browser build, where a
+// formatter of our own would be inlined at every call.
+func itoa(n int) string { return strconv.Itoa(n) }
