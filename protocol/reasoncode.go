@@ -62,82 +62,71 @@ const (
 )
 
 type reasonInfo struct {
-	code    ReasonCode
 	name    string
 	meaning string
 }
 
-// reasonCodes holds every code with its name and a one-line meaning
-// (§2.4), in ascending order.
-var reasonCodes = [...]reasonInfo{
-	{0x00, "Success", "The operation succeeded."},
-	{0x01, "Granted QoS 1", "The subscription is accepted; messages are delivered at up to QoS 1."},
-	{0x02, "Granted QoS 2", "The subscription is accepted; messages are delivered at up to QoS 2."},
-	{0x04, "Disconnect with Will Message", "The client disconnects normally but wants the server to publish its will."},
-	{0x10, "No matching subscribers", "The message was accepted but nobody is subscribed to its topic."},
-	{0x11, "No subscription existed", "There was no subscription with this topic filter to remove."},
-	{0x18, "Continue authentication", "Authentication goes on with another AUTH exchange."},
-	{0x19, "Re-authenticate", "The client starts a new authentication on a live connection."},
-	{0x80, "Unspecified error", "The receiver does not accept the packet and gives no more specific reason."},
-	{0x81, "Malformed Packet", "The packet could not be parsed according to the specification."},
-	{0x82, "Protocol Error", "The packet is well formed but breaks a rule of the protocol."},
-	{0x83, "Implementation specific error", "The packet is valid but the receiver does not accept it."},
-	{0x84, "Unsupported Protocol Version", "The server does not speak the protocol version the client asked for."},
-	{0x85, "Client Identifier not valid", "The client identifier is well formed but not allowed by the server."},
-	{0x86, "Bad User Name or Password", "The server does not accept the user name or password."},
-	{0x87, "Not authorized", "The client is not allowed to do this."},
-	{0x88, "Server unavailable", "The server is not available."},
-	{0x89, "Server busy", "The server is busy; try again later."},
-	{0x8A, "Banned", "This client has been banned by an administrator."},
-	{0x8B, "Server shutting down", "The server is shutting down."},
-	{0x8C, "Bad authentication method", "The authentication method is not supported or does not match the one in use."},
-	{0x8D, "Keep Alive timeout", "No packet arrived within 1.5 times the keep alive."},
-	{0x8E, "Session taken over", "Another connection with the same client identifier took this session over."},
-	{0x8F, "Topic Filter invalid", "The topic filter is well formed but not accepted."},
-	{0x90, "Topic Name invalid", "The topic name is well formed but not accepted."},
-	{0x91, "Packet Identifier in use", "The packet identifier is already in use."},
-	{0x92, "Packet Identifier not found", "The packet identifier is not known."},
-	{0x93, "Receive Maximum exceeded", "More QoS 1 and 2 publishes are in flight than the receiver allowed."},
-	{0x94, "Topic Alias invalid", "The topic alias is zero or above the maximum the receiver allowed."},
-	{0x95, "Packet too large", "The packet is larger than the maximum packet size the receiver allowed."},
-	{0x96, "Message rate too high", "The sender publishes faster than the receiver allows."},
-	{0x97, "Quota exceeded", "An implementation or administrative limit was exceeded."},
-	{0x98, "Administrative action", "The connection is closed by an administrator."},
-	{0x99, "Payload format invalid", "The payload was announced as UTF-8 text but is not valid UTF-8."},
-	{0x9A, "Retain not supported", "The server does not support retained messages."},
-	{0x9B, "QoS not supported", "The QoS is higher than the server's Maximum QoS."},
-	{0x9C, "Use another server", "The client should temporarily use another server."},
-	{0x9D, "Server moved", "The client should permanently use another server."},
-	{0x9E, "Shared Subscriptions not supported", "The server does not support shared subscriptions."},
-	{0x9F, "Connection rate exceeded", "The connection rate limit has been exceeded."},
-	{0xA0, "Maximum connect time", "The maximum connection time for this connection has passed."},
-	{0xA1, "Subscription Identifiers not supported", "The server does not support subscription identifiers."},
-	{0xA2, "Wildcard Subscriptions not supported", "The server does not support wildcard subscriptions."},
-}
-
-// info returns the entry of c in reasonCodes, or nil.
-func (c ReasonCode) info() *reasonInfo {
-	for i := range reasonCodes {
-		if reasonCodes[i].code == c {
-			return &reasonCodes[i]
-		}
-	}
-	return nil
+// reasonCodes holds the name and a one-line meaning of every code (§2.4),
+// indexed by code; the name of a code MQTT 5.0 does not define is empty.
+var reasonCodes = [256]reasonInfo{
+	0x00: {"Success", "The operation succeeded."},
+	0x01: {"Granted QoS 1", "The subscription is accepted; messages are delivered at up to QoS 1."},
+	0x02: {"Granted QoS 2", "The subscription is accepted; messages are delivered at up to QoS 2."},
+	0x04: {"Disconnect with Will Message", "The client disconnects normally but wants the server to publish its will."},
+	0x10: {"No matching subscribers", "The message was accepted but nobody is subscribed to its topic."},
+	0x11: {"No subscription existed", "There was no subscription with this topic filter to remove."},
+	0x18: {"Continue authentication", "Authentication goes on with another AUTH exchange."},
+	0x19: {"Re-authenticate", "The client starts a new authentication on a live connection."},
+	0x80: {"Unspecified error", "The receiver does not accept the packet and gives no more specific reason."},
+	0x81: {"Malformed Packet", "The packet could not be parsed according to the specification."},
+	0x82: {"Protocol Error", "The packet is well formed but breaks a rule of the protocol."},
+	0x83: {"Implementation specific error", "The packet is valid but the receiver does not accept it."},
+	0x84: {"Unsupported Protocol Version", "The server does not speak the protocol version the client asked for."},
+	0x85: {"Client Identifier not valid", "The client identifier is well formed but not allowed by the server."},
+	0x86: {"Bad User Name or Password", "The server does not accept the user name or password."},
+	0x87: {"Not authorized", "The client is not allowed to do this."},
+	0x88: {"Server unavailable", "The server is not available."},
+	0x89: {"Server busy", "The server is busy; try again later."},
+	0x8A: {"Banned", "This client has been banned by an administrator."},
+	0x8B: {"Server shutting down", "The server is shutting down."},
+	0x8C: {"Bad authentication method", "The authentication method is not supported or does not match the one in use."},
+	0x8D: {"Keep Alive timeout", "No packet arrived within 1.5 times the keep alive."},
+	0x8E: {"Session taken over", "Another connection with the same client identifier took this session over."},
+	0x8F: {"Topic Filter invalid", "The topic filter is well formed but not accepted."},
+	0x90: {"Topic Name invalid", "The topic name is well formed but not accepted."},
+	0x91: {"Packet Identifier in use", "The packet identifier is already in use."},
+	0x92: {"Packet Identifier not found", "The packet identifier is not known."},
+	0x93: {"Receive Maximum exceeded", "More QoS 1 and 2 publishes are in flight than the receiver allowed."},
+	0x94: {"Topic Alias invalid", "The topic alias is zero or above the maximum the receiver allowed."},
+	0x95: {"Packet too large", "The packet is larger than the maximum packet size the receiver allowed."},
+	0x96: {"Message rate too high", "The sender publishes faster than the receiver allows."},
+	0x97: {"Quota exceeded", "An implementation or administrative limit was exceeded."},
+	0x98: {"Administrative action", "The connection is closed by an administrator."},
+	0x99: {"Payload format invalid", "The payload was announced as UTF-8 text but is not valid UTF-8."},
+	0x9A: {"Retain not supported", "The server does not support retained messages."},
+	0x9B: {"QoS not supported", "The QoS is higher than the server's Maximum QoS."},
+	0x9C: {"Use another server", "The client should temporarily use another server."},
+	0x9D: {"Server moved", "The client should permanently use another server."},
+	0x9E: {"Shared Subscriptions not supported", "The server does not support shared subscriptions."},
+	0x9F: {"Connection rate exceeded", "The connection rate limit has been exceeded."},
+	0xA0: {"Maximum connect time", "The maximum connection time for this connection has passed."},
+	0xA1: {"Subscription Identifiers not supported", "The server does not support subscription identifiers."},
+	0xA2: {"Wildcard Subscriptions not supported", "The server does not support wildcard subscriptions."},
 }
 
 // String returns the specification's name of the code, e.g. "Packet too
 // large". Success is "Success"; NameIn gives the name a packet type uses.
 func (c ReasonCode) String() string {
-	if info := c.info(); info != nil {
-		return info.name
+	if c.Known() {
+		return reasonCodes[c].name
 	}
 	return "Unknown reason code 0x" + hex2(byte(c))
 }
 
 // Meaning returns one line saying what the code means.
 func (c ReasonCode) Meaning() string {
-	if info := c.info(); info != nil {
-		return info.meaning
+	if c.Known() {
+		return reasonCodes[c].meaning
 	}
 	return "This reason code is not defined by MQTT 5.0."
 }
@@ -160,7 +149,7 @@ func (c ReasonCode) NameIn(t Type) string {
 func (c ReasonCode) IsError() bool { return c >= 0x80 }
 
 // Known reports whether the code is defined by MQTT 5.0.
-func (c ReasonCode) Known() bool { return c.info() != nil }
+func (c ReasonCode) Known() bool { return reasonCodes[c].name != "" }
 
 // reasonCodesOf lists the codes each packet type may carry in MQTT 5.0
 // (the table of §2.4 and each packet's own section), in ascending order,
