@@ -116,7 +116,11 @@ func decodeCodeAndProps(c *cursor, t Type, f *fieldDef, rc *ReasonCode, props *P
 		props.reset()
 		return err
 	}
-	return props.decodeOptional(c, t)
+	if c.left() == 0 {
+		props.reset()
+		return nil // §3.4.2.2: no property length means no properties
+	}
+	return props.decode(c, t)
 }
 
 // appendCodeAndProps encodes the packets decodeCodeAndProps reads: a

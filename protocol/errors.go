@@ -89,8 +89,12 @@ func find(err error, detail bool) (*detailed, *Error) {
 			return nil, x.err
 		}
 		if a, ok := err.(interface{ As(any) bool }); ok {
-			if d, e := findAs(a, detail); d != nil || e != nil {
-				return d, e
+			if detail {
+				if d := new(*detailed); a.As(d) {
+					return *d, nil
+				}
+			} else if e := new(*Error); a.As(e) {
+				return nil, *e
 			}
 		}
 		switch u := err.(type) {
@@ -106,22 +110,6 @@ func find(err error, detail bool) (*detailed, *Error) {
 		default:
 			return nil, nil
 		}
-	}
-	return nil, nil
-}
-
-// findAs asks an error's own As method for the codec's types.
-func findAs(a interface{ As(any) bool }, detail bool) (*detailed, *Error) {
-	if detail {
-		var d *detailed
-		if a.As(&d) {
-			return d, nil
-		}
-		return nil, nil
-	}
-	var e *Error
-	if a.As(&e) {
-		return nil, e
 	}
 	return nil, nil
 }

@@ -213,45 +213,67 @@ func (p *Properties) decode(c *cursor, t Type) error {
 var errAuthDataAlone = &detailed{err: ErrPropertyValue, detail: "Authentication Data without Authentication Method"}
 
 // decodeList reads properties up to c.end and returns the set of those
-// it stored; users are the previous User Properties.
+// it stored; users are the previous User Properties, whose strings it
+// reuses, as it reuses the previous value of a string property.
 func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set uint64, err error) {
 	for c.off < c.end {
-		id, err := c.varint(fPropertyID)
+		n, err := c.varint(fPropertyID)
 		if err != nil {
 			return set, err
 		}
-		info := lookupProp(id)
+		info := lookupProp(n)
 		if info == nil {
-			return set, withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
+			return set, withDetail(ErrPropertyUnknown, "identifier "+itoa(int(n))) // §2.2.2.2
 		}
 		if info.in&(1<<t) == 0 {
 			return set, info.errNotAllowed(t) // §2.2.2.2
 		}
+		id := PropID(n)
 		if set&(1<<id) != 0 && info.multi&(1<<t) == 0 {
 			return set, withDetail(ErrPropertyRepeated, info.def.name)
 		}
-		num, b, err := p.decodeValue(c, PropID(id), info, users)
-		if err != nil {
-			return set, err
-		}
-		set |= 1 << id
-		if info.rule != ruleNone {
-			if err := info.checkDecoded(num, b); err != nil {
+		var num uint32 // the value of a number, for the range rules
+		switch typ := info.typ; typ {
+		case WireByte, WireTwoByteInt, WireFourByteInt:
+			if num, err = c.uint(width(typ), &info.def); err != nil {
+				return set, err
+			}
+			p.set(id, true, num, "", nil)
+		case WireVarint: // Subscription Identifier
+			if num, err = c.varint(&info.def); err != nil {
+				return set, err
+			}
+			p.SubscriptionIDs = append(p.SubscriptionIDs, num)
+		case WireString:
+			b, err := c.utf8(&info.def)
+			if err != nil {
+				return set, err
+			}
+			_, old, _ := p.get(id)
+			p.set(id, true, 0, internString(old, b), nil)
+			if info.rule == ruleTopic && checkTopicName(b) != nil {
+				return set | 1<<id, ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
+			}
+		case WireBinary:
+			b, err := c.binary(&info.def)
+			if err != nil {
+				return set, err
+			}
+			p.set(id, true, 0, "", b)
+		case WireStringPair: // User Property
+			if err := p.decodeUser(c, info, users); err != nil {
 				return set, err
 			}
 		}
+		set |= 1 << id
+		if info.rule == ruleAlias && num == 0 {
+			return set, ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
+		}
+		if !info.inRange(num) {
+			return set, info.errValue(num)
+		}
 	}
 	return set, nil
-}
-
-// decodeOptional is decode for a property block that may be left out
-// at the end of the packet, meaning no properties (§3.4.2.2).
-func (p *Properties) decodeOptional(c *cursor, t Type) error {
-	if c.left() == 0 {
-		p.reset()
-		return nil
-	}
-	return p.decode(c, t)
 }
 
 // reset empties p, keeping the capacity of its slices for the next decode.
@@ -264,34 +286,6 @@ func (p *Properties) clear(m uint64) {
 	for ; m != 0; m &= m - 1 {
 		p.set(PropID(bits.TrailingZeros64(m)), false, 0, "", nil)
 	}
-}
-
-// decodeValue reads the value of property id and stores it in p,
-// reusing the string p held; it returns the value read, num for a number
-// and b for a string, for checkDecoded.
-func (p *Properties) decodeValue(c *cursor, id PropID, info *propInfo, users []UserProperty) (num uint32, b []byte, err error) {
-	switch typ := info.typ; typ {
-	case WireByte, WireTwoByteInt, WireFourByteInt:
-		if num, err = c.uint(width(typ), &info.def); err == nil {
-			p.set(id, true, num, "", nil)
-		}
-	case WireVarint: // Subscription Identifier
-		if num, err = c.varint(&info.def); err == nil {
-			p.SubscriptionIDs = append(p.SubscriptionIDs, num)
-		}
-	case WireString:
-		if b, err = c.utf8(&info.def); err == nil {
-			_, old, _ := p.get(id)
-			p.set(id, true, 0, internString(old, b), nil)
-		}
-	case WireBinary:
-		if b, err = c.binary(&info.def); err == nil {
-			p.set(id, true, 0, "", b)
-		}
-	case WireStringPair: // User Property
-		err = p.decodeUser(c, info, users)
-	}
-	return num, b, err
 }
 
 // decodeUser reads the name and value of a User Property; users are the
@@ -312,25 +306,6 @@ func (p *Properties) decodeUser(c *cursor, info *propInfo, users []UserProperty)
 		old = users[i]
 	}
 	p.User = append(p.User, UserProperty{internString(old.Key, k), internString(old.Value, v)})
-	return nil
-}
-
-// checkDecoded applies the property's rule to a decoded value: num for
-// numbers, b for strings.
-func (info *propInfo) checkDecoded(num uint32, b []byte) error {
-	switch info.rule {
-	case ruleTopic:
-		if checkTopicName(b) != nil {
-			return ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
-		}
-	case ruleAlias:
-		if num == 0 {
-			return ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
-		}
-	}
-	if !info.inRange(num) {
-		return info.errValue(num)
-	}
 	return nil
 }
 
@@ -415,21 +390,17 @@ func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
 			return 0, ErrStringTooLong
 		}
 		n = 3 + len(b)
-	case WireVarint: // Subscription Identifiers
+	case WireVarint: // Subscription Identifiers, each checked before the packet type
 		for _, x := range p.SubscriptionIDs {
 			if !info.inRange(x) {
 				return 0, info.errValue(x)
 			}
 			if info.in&(1<<t) == 0 {
-				return 0, info.errNotAllowed(t)
+				break
 			}
 			n += 1 + VarintLen(x)
 		}
-		if len(p.SubscriptionIDs) > 1 && info.multi&(1<<t) == 0 {
-			return 0, withDetail(ErrPropertyRepeated, info.def.name)
-		}
-		return n, nil
-	case WireStringPair: // User Properties
+	case WireStringPair: // User Properties, likewise
 		for _, u := range p.User {
 			if e := validString(u.Key); e != nil {
 				return 0, withDetail(e, info.def.name)
@@ -438,14 +409,16 @@ func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
 				return 0, withDetail(e, info.def.name)
 			}
 			if info.in&(1<<t) == 0 {
-				return 0, info.errNotAllowed(t)
+				break
 			}
 			n += 5 + len(u.Key) + len(u.Value)
 		}
-		return n, nil
 	}
 	if info.in&(1<<t) == 0 {
 		return 0, info.errNotAllowed(t)
+	}
+	if len(p.SubscriptionIDs) > 1 && id == PropSubscriptionID && info.multi&(1<<t) == 0 {
+		return 0, withDetail(ErrPropertyRepeated, info.def.name)
 	}
 	return n, nil
 }
