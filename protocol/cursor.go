@@ -52,8 +52,6 @@ func (c *cursor) u16(f *fieldDef) (uint16, error) {
 	return uint16(x), err
 }
 
-func (c *cursor) u32(f *fieldDef) (uint32, error) { return c.uint(4, f) }
-
 func (c *cursor) varint(f *fieldDef) (uint32, error) {
 	x, n, err := ParseVarint(c.b[c.off:c.end])
 	if err != nil {

@@ -148,12 +148,6 @@ func put16(dst []byte, x uint16) []byte {
 	return dst
 }
 
-func put32(dst []byte, x uint32) []byte {
-	dst, b := extend(dst, 4)
-	b[0], b[1], b[2], b[3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
-	return dst
-}
-
 // putUint writes the n-byte big-endian encoding of x (n is 1, 2 or 4).
 func putUint(dst []byte, x uint32, n int) []byte {
 	dst, b := extend(dst, n)
