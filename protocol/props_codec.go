@@ -344,83 +344,75 @@ func (s propsSize) total() int { return VarintLen(uint32(s.n)) + s.n }
 
 // size measures p's encoding for packet type t and checks that t may
 // carry every property set and that every value is one the decoder
-// accepts. Of several faults it reports the one in the property of lowest
+// accepts: of each property its value first, then whether t may carry it.
+// Of several faults it reports the one in the property of lowest
 // identifier.
 func (p *Properties) size(t Type) (propsSize, error) {
-	s := propsSize{m: p.present()}
-	for m := s.m; m != 0; m &= m - 1 {
-		k, err := p.sizeOf(PropID(bits.TrailingZeros64(m)), t)
-		if err != nil {
-			return s, err
-		}
-		s.n += k
-	}
-	if s.n > MaxVarint {
-		return s, ErrPacketTooLarge
-	}
-	return s, nil
-}
-
-// sizeOf returns the length of property id (every instance of it) and
-// checks it: its value first, then whether t may carry it.
-func (p *Properties) sizeOf(id PropID, t Type) (int, error) {
-	info := &propTable[id]
-	x, s, b := p.get(id)
-	n := 0
-	switch typ := info.typ; typ {
-	case WireByte, WireTwoByteInt, WireFourByteInt:
-		n = 1 + width(typ)
-		if !info.inRange(x) {
-			return 0, info.errValue(x)
-		}
-	case WireString:
-		if info.rule == ruleTopic {
-			if ValidTopicName(s) != nil {
-				return 0, ErrResponseTopic
-			}
-		} else if e := validString(s); e != nil {
-			return 0, withDetail(e, info.def.name)
-		}
-		n = 3 + len(s)
-	case WireBinary:
-		if id == PropAuthData && !p.AuthMethod.Present {
-			return 0, errAuthDataAlone // §3.1.2.11.10
-		}
-		if len(b) > MaxString {
-			return 0, ErrStringTooLong
-		}
-		n = 3 + len(b)
-	case WireVarint: // Subscription Identifiers, each checked before the packet type
-		for _, x := range p.SubscriptionIDs {
+	ps := propsSize{m: p.present()}
+	for m := ps.m; m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		info := &propTable[id]
+		x, s, b := p.get(id)
+		n := 0
+		switch typ := info.typ; typ {
+		case WireByte, WireTwoByteInt, WireFourByteInt:
 			if !info.inRange(x) {
-				return 0, info.errValue(x)
+				return ps, info.errValue(x)
 			}
-			if info.in&(1<<t) == 0 {
-				break
+			n = 1 + width(typ)
+		case WireString:
+			if info.rule == ruleTopic {
+				if ValidTopicName(s) != nil {
+					return ps, ErrResponseTopic
+				}
+			} else if e := validString(s); e != nil {
+				return ps, withDetail(e, info.def.name)
 			}
-			n += 1 + VarintLen(x)
+			n = 3 + len(s)
+		case WireBinary:
+			if id == PropAuthData && !p.AuthMethod.Present {
+				return ps, errAuthDataAlone // §3.1.2.11.10
+			}
+			if len(b) > MaxString {
+				return ps, ErrStringTooLong
+			}
+			n = 3 + len(b)
+		case WireVarint: // Subscription Identifiers, each checked before the packet type
+			for _, x := range p.SubscriptionIDs {
+				if !info.inRange(x) {
+					return ps, info.errValue(x)
+				}
+				if info.in&(1<<t) == 0 {
+					break
+				}
+				n += 1 + VarintLen(x)
+			}
+		case WireStringPair: // User Properties, likewise
+			for _, u := range p.User {
+				if e := validString(u.Key); e != nil {
+					return ps, withDetail(e, info.def.name)
+				}
+				if e := validString(u.Value); e != nil {
+					return ps, withDetail(e, info.def.name)
+				}
+				if info.in&(1<<t) == 0 {
+					break
+				}
+				n += 5 + len(u.Key) + len(u.Value)
+			}
 		}
-	case WireStringPair: // User Properties, likewise
-		for _, u := range p.User {
-			if e := validString(u.Key); e != nil {
-				return 0, withDetail(e, info.def.name)
-			}
-			if e := validString(u.Value); e != nil {
-				return 0, withDetail(e, info.def.name)
-			}
-			if info.in&(1<<t) == 0 {
-				break
-			}
-			n += 5 + len(u.Key) + len(u.Value)
+		if info.in&(1<<t) == 0 {
+			return ps, info.errNotAllowed(t)
 		}
+		if id == PropSubscriptionID && len(p.SubscriptionIDs) > 1 && info.multi&(1<<t) == 0 {
+			return ps, withDetail(ErrPropertyRepeated, info.def.name)
+		}
+		ps.n += n
 	}
-	if info.in&(1<<t) == 0 {
-		return 0, info.errNotAllowed(t)
+	if ps.n > MaxVarint {
+		return ps, ErrPacketTooLarge
 	}
-	if len(p.SubscriptionIDs) > 1 && id == PropSubscriptionID && info.multi&(1<<t) == 0 {
-		return 0, withDetail(ErrPropertyRepeated, info.def.name)
-	}
-	return n, nil
+	return ps, nil
 }
 
 // appendTo writes the property length and the properties, as size

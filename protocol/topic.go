@@ -139,12 +139,7 @@ func Levels(topic string) []string {
 func HasWildcard(filter string) bool { return hasWildcard(filter) }
 
 func hasWildcard(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '+' || s[i] == '#' {
-			return true
-		}
-	}
-	return false
+	return strings.IndexByte(s, '+') >= 0 || strings.IndexByte(s, '#') >= 0
 }
 
 // cutLevel splits a topic name or filter at its first '/': the first

@@ -70,7 +70,7 @@ func ParseVarint(b []byte) (x uint32, n int, err error) {
 // §1.5.4 of 5.0): well-formed UTF-8 without surrogates, and no U+0000.
 // Go's UTF-8 decoder already rejects surrogates and overlong forms.
 func validUTF8(b []byte) error {
-	for i := 0; i < len(b); i++ {
+	for i := asciiPrefix(b); i < len(b); i++ {
 		c := b[i]
 		if c == 0 {
 			return ErrNullCharacter // [MQTT-1.5.3-2] [MQTT-1.5.4-2]
@@ -90,6 +90,25 @@ func validUTF8(b []byte) error {
 	return nil
 }
 
+// asciiPrefix returns the length of a prefix of s, in whole words of 8
+// bytes, that holds only ASCII other than NUL: the bytes the UTF-8 checks
+// need not look at one by one.
+func asciiPrefix[T string | []byte](s T) int {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; len(s)-i >= 8; i += 8 {
+		b := s[i : i+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		// A byte of w is 0 (the subtraction borrows, setting its top bit)
+		// or 0x80 and above (its top bit is set).
+		if (w|(w-lsb))&msb != 0 {
+			break
+		}
+	}
+	return i
+}
+
 // ValidString reports whether s may be sent as an MQTT UTF-8 string.
 func ValidString(s string) error {
 	if err := validString(s); err != nil {
@@ -102,7 +121,7 @@ func validString(s string) *Error {
 	if len(s) > MaxString {
 		return ErrStringTooLong
 	}
-	for i := 0; i < len(s); i++ {
+	for i := asciiPrefix(s); i < len(s); i++ {
 		c := s[i]
 		if c == 0 {
 			return ErrNullCharacter
