@@ -185,7 +185,7 @@ var errTypeMismatch = errors.New("mqtt: DecodeInto: packet type does not match t
 
 // appendHeader appends a fixed header announcing remaining bytes, and
 // reserves room for them: the encoders put the rest of the packet there
-// (see put16).
+// (see the put functions in wire.go).
 func appendHeader(dst []byte, t Type, flags byte, remaining int) ([]byte, error) {
 	if remaining > MaxRemainingLength {
 		return dst, ErrPacketTooLarge
