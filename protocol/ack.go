@@ -108,19 +108,15 @@ func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
 // neither.
 func decodeCodeAndProps(c *cursor, t Type, f *fieldDef, rc *ReasonCode, props *Properties) error {
 	*rc = Success
-	if c.v != V5 || c.left() == 0 {
-		props.reset()
-		return nil
+	var err error
+	if c.v == V5 && c.left() > 0 {
+		// §3.4.2.2: no property length after the code means no properties.
+		if err = c.reasonCode(rc, f, t); err == nil && c.left() > 0 {
+			return props.decode(c, t)
+		}
 	}
-	if err := c.reasonCode(rc, f, t); err != nil {
-		props.reset()
-		return err
-	}
-	if c.left() == 0 {
-		props.reset()
-		return nil // §3.4.2.2: no property length means no properties
-	}
-	return props.decode(c, t)
+	props.reset()
+	return err
 }
 
 // appendCodeAndProps encodes the packets decodeCodeAndProps reads: a
@@ -221,13 +217,9 @@ type Auth struct {
 func (*Auth) Type() Type { return AUTH }
 
 func (p *Auth) decode(c *cursor, h FixedHeader) error {
-	if c.left() == 0 {
-		p.ReasonCode = Success
-		p.Props.reset()
-		return nil // §3.15.2.1: Success with no properties may be omitted
-	}
+	empty := c.left() == 0 // §3.15.2.1: Success with no properties may be omitted
 	c.section("Variable header")
-	if err := decodeCodeAndProps(c, AUTH, fAuthCode, &p.ReasonCode, &p.Props); err != nil {
+	if err := decodeCodeAndProps(c, AUTH, fAuthCode, &p.ReasonCode, &p.Props); err != nil || empty {
 		return err // [MQTT-3.15.2-1]
 	}
 	if !p.Props.AuthMethod.Present {
