@@ -50,8 +50,8 @@ func b2u(b bool) uint64 {
 }
 
 // get returns the value of single-valued property id: x for a number,
-// s for a string, b for binary data.
-func (p *Properties) get(id PropID) (x uint32, s string, b []byte) {
+// s for a string. The two binary properties are read by bin.
+func (p *Properties) get(id PropID) (x uint32, s string) {
 	switch id {
 	case PropPayloadFormat:
 		x = uint32(p.PayloadFormat.Value)
@@ -61,8 +61,6 @@ func (p *Properties) get(id PropID) (x uint32, s string, b []byte) {
 		s = p.ContentType.Value
 	case PropResponseTopic:
 		s = p.ResponseTopic.Value
-	case PropCorrelationData:
-		b = p.CorrelationData.Value
 	case PropSessionExpiry:
 		x = p.SessionExpiry.Value
 	case PropAssignedClientID:
@@ -71,8 +69,6 @@ func (p *Properties) get(id PropID) (x uint32, s string, b []byte) {
 		x = uint32(p.ServerKeepAlive.Value)
 	case PropAuthMethod:
 		s = p.AuthMethod.Value
-	case PropAuthData:
-		b = p.AuthData.Value
 	case PropRequestProblemInfo:
 		x = uint32(p.RequestProblemInfo.Value)
 	case PropWillDelay:
@@ -104,7 +100,15 @@ func (p *Properties) get(id PropID) (x uint32, s string, b []byte) {
 	case PropSharedSubAvailable:
 		x = uint32(p.SharedSubAvailable.Value)
 	}
-	return x, s, b
+	return x, s
+}
+
+// bin returns the value of binary property id.
+func (p *Properties) bin(id PropID) []byte {
+	if id == PropAuthData {
+		return p.AuthData.Value
+	}
+	return p.CorrelationData.Value
 }
 
 // set stores the value of single-valued property id, present or not: x
@@ -249,7 +253,7 @@ func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set ui
 			if err != nil {
 				return set, err
 			}
-			_, old, _ := p.get(id)
+			_, old := p.get(id)
 			p.set(id, true, 0, internString(old, b), nil)
 			if info.rule == ruleTopic && checkTopicName(b) != nil {
 				return set | 1<<id, ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
@@ -349,18 +353,21 @@ func (s propsSize) total() int { return VarintLen(uint32(s.n)) + s.n }
 // identifier.
 func (p *Properties) size(t Type) (propsSize, error) {
 	ps := propsSize{m: p.present()}
+	in := uint16(1) << t
 	for m := ps.m; m != 0; m &= m - 1 {
 		id := PropID(bits.TrailingZeros64(m))
 		info := &propTable[id]
-		x, s, b := p.get(id)
 		n := 0
 		switch typ := info.typ; typ {
 		case WireByte, WireTwoByteInt, WireFourByteInt:
-			if !info.inRange(x) {
-				return ps, info.errValue(x)
+			if info.rule != ruleNone { // else any value will do
+				if x, _ := p.get(id); !info.inRange(x) {
+					return ps, info.errValue(x)
+				}
 			}
 			n = 1 + width(typ)
 		case WireString:
+			_, s := p.get(id)
 			if info.rule == ruleTopic {
 				if ValidTopicName(s) != nil {
 					return ps, ErrResponseTopic
@@ -370,6 +377,7 @@ func (p *Properties) size(t Type) (propsSize, error) {
 			}
 			n = 3 + len(s)
 		case WireBinary:
+			b := p.bin(id)
 			if id == PropAuthData && !p.AuthMethod.Present {
 				return ps, errAuthDataAlone // §3.1.2.11.10
 			}
@@ -382,10 +390,13 @@ func (p *Properties) size(t Type) (propsSize, error) {
 				if !info.inRange(x) {
 					return ps, info.errValue(x)
 				}
-				if info.in&(1<<t) == 0 {
+				if info.in&in == 0 {
 					break
 				}
 				n += 1 + VarintLen(x)
+			}
+			if info.in&in != 0 && len(p.SubscriptionIDs) > 1 && info.multi&in == 0 {
+				return ps, withDetail(ErrPropertyRepeated, info.def.name)
 			}
 		case WireStringPair: // User Properties, likewise
 			for _, u := range p.User {
@@ -395,13 +406,13 @@ func (p *Properties) size(t Type) (propsSize, error) {
 				if e := validString(u.Value); e != nil {
 					return ps, withDetail(e, info.def.name)
 				}
-				if info.in&(1<<t) == 0 {
+				if info.in&in == 0 {
 					break
 				}
 				n += 5 + len(u.Key) + len(u.Value)
 			}
 		}
-		if info.in&(1<<t) == 0 {
+		if info.in&in == 0 {
 			return ps, info.errNotAllowed(t)
 		}
 		if id == PropSubscriptionID && len(p.SubscriptionIDs) > 1 && info.multi&(1<<t) == 0 {
@@ -417,9 +428,9 @@ func (p *Properties) size(t Type) (propsSize, error) {
 
 // appendTo writes the property length and the properties, as size
 // measured them, into the room the fixed header reserved.
-func (p *Properties) appendTo(dst []byte, s propsSize) []byte {
-	dst = putVarint(dst, uint32(s.n))
-	for m := s.m; m != 0; m &= m - 1 {
+func (p *Properties) appendTo(dst []byte, ps propsSize) []byte {
+	dst = putVarint(dst, uint32(ps.n))
+	for m := ps.m; m != 0; m &= m - 1 {
 		id := PropID(bits.TrailingZeros64(m))
 		switch typ := propTable[id].typ; typ {
 		case WireVarint:
@@ -430,16 +441,20 @@ func (p *Properties) appendTo(dst []byte, s propsSize) []byte {
 			for _, u := range p.User {
 				dst = putString(putString(put8(dst, byte(id)), u.Key), u.Value)
 			}
+		case WireBinary:
+			dst = putBinary(put8(dst, byte(id)), p.bin(id))
 		default:
 			dst = put8(dst, byte(id))
-			x, s, b := p.get(id)
+			x, s := p.get(id)
 			switch typ {
+			case WireByte:
+				dst = put8(dst, byte(x))
+			case WireTwoByteInt:
+				dst = put16(dst, uint16(x))
+			case WireFourByteInt:
+				dst = put32(dst, x)
 			case WireString:
 				dst = putString(dst, s)
-			case WireBinary:
-				dst = putBinary(dst, b)
-			default:
-				dst = putUint(dst, x, width(typ))
 			}
 		}
 	}

@@ -70,7 +70,11 @@ func ParseVarint(b []byte) (x uint32, n int, err error) {
 // §1.5.4 of 5.0): well-formed UTF-8 without surrogates, and no U+0000.
 // Go's UTF-8 decoder already rejects surrogates and overlong forms.
 func validUTF8(b []byte) error {
-	for i := asciiPrefix(b); i < len(b); i++ {
+	i := 0
+	if len(b) >= 8 {
+		i = asciiPrefix(b)
+	}
+	for ; i < len(b); i++ {
 		c := b[i]
 		if c == 0 {
 			return ErrNullCharacter // [MQTT-1.5.3-2] [MQTT-1.5.4-2]
@@ -90,23 +94,31 @@ func validUTF8(b []byte) error {
 	return nil
 }
 
-// asciiPrefix returns the length of a prefix of s, in whole words of 8
-// bytes, that holds only ASCII other than NUL: the bytes the UTF-8 checks
-// need not look at one by one.
+// asciiPrefix returns the length of a prefix of s that holds only ASCII
+// other than NUL: the bytes the UTF-8 checks need not look at one by one.
+// It reads s, which is at least 8 bytes long, a word of 8 bytes at a time,
+// the last word ending where s ends.
 func asciiPrefix[T string | []byte](s T) int {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; len(s)-i >= 8; i += 8 {
-		b := s[i : i+8]
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		// A byte of w is 0 (the subtraction borrows, setting its top bit)
-		// or 0x80 and above (its top bit is set).
-		if (w|(w-lsb))&msb != 0 {
-			break
+		if !plainWord(s[i : i+8]) {
+			return i
 		}
 	}
+	if i < len(s) && plainWord(s[len(s)-8:]) {
+		return len(s)
+	}
 	return i
+}
+
+// plainWord reports whether the 8 bytes of b are ASCII other than NUL.
+func plainWord[T string | []byte](b T) bool {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	// A byte of w is 0 (the subtraction borrows, setting its top bit) or
+	// 0x80 and above (its top bit is set).
+	return (w|(w-lsb))&msb == 0
 }
 
 // ValidString reports whether s may be sent as an MQTT UTF-8 string.
@@ -121,7 +133,11 @@ func validString(s string) *Error {
 	if len(s) > MaxString {
 		return ErrStringTooLong
 	}
-	for i := asciiPrefix(s); i < len(s); i++ {
+	i := 0
+	if len(s) >= 8 {
+		i = asciiPrefix(s)
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c == 0 {
 			return ErrNullCharacter
@@ -151,8 +167,7 @@ func validString(s string) *Error {
 // bytes.
 func extend(dst []byte, n int) (out, b []byte) {
 	l := len(dst)
-	out = dst[:l+n]
-	return out, out[l:]
+	return dst[:l+n], dst[l : l+n]
 }
 
 func put8(dst []byte, x byte) []byte {
@@ -167,13 +182,9 @@ func put16(dst []byte, x uint16) []byte {
 	return dst
 }
 
-// putUint writes the n-byte big-endian encoding of x (n is 1, 2 or 4).
-func putUint(dst []byte, x uint32, n int) []byte {
-	dst, b := extend(dst, n)
-	for i := n - 1; i >= 0; i-- {
-		b[i] = byte(x)
-		x >>= 8
-	}
+func put32(dst []byte, x uint32) []byte {
+	dst, b := extend(dst, 4)
+	b[0], b[1], b[2], b[3] = byte(x>>24), byte(x>>16), byte(x>>8), byte(x)
 	return dst
 }
 
@@ -188,15 +199,18 @@ func putVarint(dst []byte, x uint32) []byte {
 // putString writes a length-prefixed UTF-8 string; the caller has checked
 // its length.
 func putString(dst []byte, s string) []byte {
-	dst = put16(dst, uint16(len(s)))
-	dst, b := extend(dst, len(s))
-	copy(b, s)
+	dst, b := extend(dst, 2+len(s))
+	b[0], b[1] = byte(len(s)>>8), byte(len(s))
+	copy(b[2:], s)
 	return dst
 }
 
 // putBinary writes length-prefixed binary data.
 func putBinary(dst []byte, data []byte) []byte {
-	return putBytes(put16(dst, uint16(len(data))), data)
+	dst, b := extend(dst, 2+len(data))
+	b[0], b[1] = byte(len(data)>>8), byte(len(data))
+	copy(b[2:], data)
+	return dst
 }
 
 // putBytes writes data as it is.
