@@ -117,6 +117,8 @@ bench:
 	done | tee $(BENCHDIR)/codec.txt | $(GO) run ./internal/benchtable
 	@echo "== broker load: ours against mosquitto, about 2-3 minutes (internal/loadbench; flags in LOADBENCH_FLAGS)"
 	$(GO) run ./internal/loadbench $(LOADBENCH_FLAGS)
+	@echo "== fleets: 100,000 in-process devices, then the highest rate and fleet, then against mosquitto; about 6 minutes (internal/fleetbench; flags in FLEETBENCH_FLAGS)"
+	$(GO) run ./internal/fleetbench $(FLEETBENCH_FLAGS)
 	@echo "== wasm size of protocol (fails when it adds more than the target)"
 	$(GO) run ./internal/wasmsize
 

@@ -32,9 +32,9 @@ type section struct {
 // sections lists the pages of the navigation, in the order shown.
 var sections = []section{
 	{Path: "/lab", Nav: "nav.lab", Title: "lab.title", Summary: "lab.summary", Page: func() goapp.Composer { return &labPage{} }},
-	{Path: "/inspector", Nav: "nav.inspector", Title: "inspector.title", Summary: "inspector.summary"},
+	{Path: "/inspector", Nav: "nav.inspector", Title: "inspector.title", Summary: "inspector.summary", Page: func() goapp.Composer { return &inspectorPage{} }},
 	{Path: "/broker", Nav: "nav.broker", Title: "broker.title", Summary: "broker.summary", Page: func() goapp.Composer { return &brokerPage{} }},
-	{Path: "/fleet", Nav: "nav.fleet", Title: "fleet.title", Summary: "fleet.summary"},
+	{Path: "/fleet", Nav: "nav.fleet", Title: "fleet.title", Summary: "fleet.summary", Page: func() goapp.Composer { return &fleetPage{} }},
 	{Path: "/topics", Nav: "nav.topics", Title: "topics.title", Summary: "topics.summary", Page: func() goapp.Composer { return &topicsPage{} }},
 	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary"},
 	{Path: "/lessons", Nav: "nav.lessons", Title: "lessons.title", Summary: "lessons.summary", Page: func() goapp.Composer { return &lessonsPage{} }},

@@ -60,7 +60,7 @@ func checkPageClean(t *testing.T, tab *browsertest.Tab) {
 func TestBrokerPage(t *testing.T) {
 	t.Parallel()
 	tab := browsertest.NewTab(t)
-	lab := startPages(t, "-sys-interval", "1s")
+	lab := startPages(t, "-scenario", "none", "-sys-interval", "1s")
 
 	// Before the page opens: a persistent session with a subscription, a
 	// client with a will, and a retained message.

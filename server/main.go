@@ -4,7 +4,7 @@
 //
 //	mqttlab [flags]                 serve the lab (see -h)
 //	mqttlab passwd [flags] USER     write a users-file line
-//	mqttlab fleet -broker URL SCENARIO
+//	mqttlab fleet -broker URL SCENARIO   run a fleet against any broker (see -h)
 package main
 
 import (
@@ -37,6 +37,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 0
 		case "passwd":
 			return auth.Passwd(args[1:], stdin, stdout, stderr)
+		case "fleet":
+			return fleetCommand(ctx, args[1:], stdout, stderr)
 		}
 	}
 	cfg, err := parseServeFlags(args, stderr)

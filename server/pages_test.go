@@ -13,6 +13,7 @@ import (
 
 	"github.com/mqttlab/mqttlab/internal/browsertest"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/fleet"
 	"github.com/mqttlab/mqttlab/server/webapp"
 	"go.uber.org/goleak"
 )
@@ -42,6 +43,8 @@ type labServer struct {
 	// WS is the ws:// URL of /mqtt.
 	WS     string
 	Broker *broker.Broker
+	// Fleet runs the -scenario's devices (the demo unless -scenario none).
+	Fleet *fleet.Runner
 }
 
 // startPages serves the command's HTTP handler, configured by flags (as on
@@ -67,20 +70,27 @@ func startPages(t *testing.T, flags ...string) *labServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux, err := newMux(b, cfg)
+	fr, err := newFleet(b, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := newMux(b, fr, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		srv.Close()
+		if err := closeFleet(fr); err != nil {
+			t.Errorf("fleet close: %v", err)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := b.Shutdown(ctx); err != nil {
 			t.Errorf("broker shutdown: %v", err)
 		}
 	})
-	return &labServer{URL: srv.URL, WS: "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt", Broker: b}
+	return &labServer{URL: srv.URL, WS: "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt", Broker: b, Fleet: fr}
 }
 
 // appReady matches the shell once the WebAssembly app has rendered it.

@@ -13,6 +13,7 @@ import (
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/server/auth"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/fleet"
 	"github.com/mqttlab/mqttlab/server/webapp"
 )
 
@@ -30,6 +31,11 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 		defer cancel()
 		b.Shutdown(sctx)
 	}()
+	fr, err := newFleet(b, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFleet(fr) // before the broker's shutdown: defers run last first
 
 	httpLn, err := listen(cfg.httpAddr, "the web app", "-http")
 	if err != nil {
@@ -43,7 +49,7 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 		}
 	}
 
-	mux, err := newMux(b, cfg)
+	mux, err := newMux(b, fr, cfg)
 	if err != nil {
 		httpLn.Close()
 		if mqttLn != nil {
@@ -63,6 +69,9 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 	if mqttLn != nil {
 		fmt.Fprintf(stdout, "  MQTT over TCP        tcp://%s\n", mqttLn.Addr())
 	}
+	if st := fr.Stats(); st.Scenario != "" {
+		fmt.Fprintf(stdout, "  fleet                %s: %d devices (-scenario none to run none)\n", st.Scenario, st.Total.Devices)
+	}
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	if err := checkApp(); err != nil {
 		fmt.Fprintf(stdout, "mqttlab: %v\n", err)
@@ -79,6 +88,7 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	srv.Shutdown(sctx)
+	closeFleet(fr)
 	return b.Shutdown(sctx)
 }
 
@@ -107,15 +117,18 @@ func checkApp() error {
 	return app.Check()
 }
 
-// newMux routes the lab's HTTP: MQTT over WebSocket at /mqtt, the web app
-// everywhere else.
-func newMux(b *broker.Broker, cfg *config) (http.Handler, error) {
+// newMux routes the lab's HTTP: MQTT over WebSocket at /mqtt, the fleet
+// page's API at /api/fleet, the web app everywhere else.
+func newMux(b *broker.Broker, fr *fleet.Runner, cfg *config) (http.Handler, error) {
 	app, err := webapp.New(webapp.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mqtt", &mqttOverWebSocket{broker: b, origins: cfg.origins})
+	api := fleet.Handler(fr, cfg.origins)
+	mux.Handle(fleet.APIPrefix, api)
+	mux.Handle(fleet.APIPrefix+"/", api)
 	mux.Handle("/", app)
 	return mux, nil
 }

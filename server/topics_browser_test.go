@@ -40,7 +40,7 @@ func highlighted(t *testing.T, tab *browsertest.Tab) []string {
 func TestTopicsPage(t *testing.T) {
 	t.Parallel()
 	tab := browsertest.NewTab(t)
-	lab := startPages(t, "-sys-interval", "1s")
+	lab := startPages(t, "-scenario", "none", "-sys-interval", "1s")
 	pub := labClient(t, lab, protocol.Connect{ClientID: "thermo", CleanStart: true})
 	// Before the page opens, retained: the tree gets it on subscribing.
 	publish(t, pub, "home/kitchen/temp", "21.5", 1, true)

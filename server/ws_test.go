@@ -18,10 +18,10 @@ import (
 )
 
 // startLab serves the command's HTTP handler, configured by flags, with
-// an in-process broker; it returns the ws:// URL of /mqtt.
+// an in-process broker and no fleet; it returns the ws:// URL of /mqtt.
 func startLab(t *testing.T, flags ...string) string {
 	t.Helper()
-	cfg, err := parseServeFlags(flags, io.Discard)
+	cfg, err := parseServeFlags(append([]string{"-scenario", "none"}, flags...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,13 +30,18 @@ func startLab(t *testing.T, flags ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux, err := newMux(b, cfg)
+	fr, err := newFleet(b, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := newMux(b, fr, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		srv.Close()
+		closeFleet(fr)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := b.Shutdown(ctx); err != nil {

@@ -288,7 +288,21 @@ type Message struct {
 // Publish returns the message as a PUBLISH packet for version v (the
 // caller sets PacketID for QoS > 0). It copies the topic into a string.
 func (m *Message) Publish(v protocol.Version) *protocol.Publish {
-	p := &protocol.Publish{Version: v, QoS: m.QoS, Retain: m.Retain, Topic: string(m.Topic), Payload: m.Payload}
+	p := new(protocol.Publish)
+	m.fill(p, v)
+	return p
+}
+
+// fill makes p the message's PUBLISH for version v, reusing p's topic
+// string when it already holds the same topic, so that a runner encoding
+// every publish through one scratch Publish allocates nothing for a
+// device that publishes again.
+func (m *Message) fill(p *protocol.Publish, v protocol.Version) {
+	topic := p.Topic
+	if topic != string(m.Topic) {
+		topic = string(m.Topic)
+	}
+	*p = protocol.Publish{Version: v, QoS: m.QoS, Retain: m.Retain, Topic: topic, Payload: m.Payload}
 	if v == protocol.V5 {
 		p.Props.ContentType = protocol.Some(m.Format.ContentType())
 		if m.Format.UTF8() {
@@ -298,5 +312,4 @@ func (m *Message) Publish(v protocol.Version) *protocol.Publish {
 			p.Props.MessageExpiry = protocol.Some(uint32(m.Expiry / time.Second))
 		}
 	}
-	return p
 }

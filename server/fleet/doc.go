@@ -4,8 +4,10 @@
 // (package model).
 //
 // The engine does no networking. A runner owns the connections and one
-// scheduler (a timer heap or wheel) for all devices, and drives each
-// Device through a small lifecycle:
+// scheduler (a timer heap or wheel) for all devices — Runner is that
+// runner, in-process against our broker or against any broker over the
+// network (RUNNER.md beside this file) — and drives each Device through a
+// small lifecycle:
 //
 //	d := fleet.NewDevice(f, i)        // or fleet.NewDevices(f): all in one allocation
 //	d.Start(now)                      // Offline, due to connect within the fleet's ramp

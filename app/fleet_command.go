@@ -1,0 +1,89 @@
+package app
+
+import (
+	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/mqttlab/mqttlab/app/i18n"
+)
+
+// commandPanel sends a command to one device over MQTT, from the page's
+// own client, and shows the device's reply.
+type commandPanel struct {
+	goapp.Compo
+
+	// Lang is the language to render in.
+	Lang i18n.Lang
+	// Device is the device the commands go to.
+	Device fleetDevice
+	// Live is the page's MQTT client; nil before it exists.
+	Live *fleetLive
+
+	text  string
+	busy  bool
+	reply string
+	err   string
+}
+
+// commandExamples are quick commands the panel offers.
+var commandExamples = []string{`{"cmd":"status"}`, "setpoint 23", "interval 2s", "reboot"}
+
+func (c *commandPanel) send(ctx goapp.Context) {
+	text := c.text
+	if text == "" {
+		text = commandExamples[0]
+	}
+	live, dev := c.Live, c.Device
+	if live == nil {
+		c.err = c.Lang.T("fleet.no_client")
+		return
+	}
+	c.busy, c.reply, c.err = true, "", ""
+	ctx.Async(func() {
+		reply, err := live.command(ctx, dev, text)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			c.busy = false
+			switch {
+			case err != nil:
+				c.err = err.Error()
+			case reply == "":
+				c.reply = c.Lang.T("fleet.sent_no_reply")
+			default:
+				c.reply = reply
+			}
+		})
+	})
+}
+
+// Render draws the command's input, the examples and the reply.
+func (c *commandPanel) Render() goapp.UI {
+	l := c.Lang
+	examples := make([]goapp.UI, 0, len(commandExamples))
+	for _, ex := range commandExamples {
+		examples = append(examples, goapp.Button().Type("button").Class("chip").Text(ex).
+			OnClick(func(ctx goapp.Context, e goapp.Event) { c.text = ex }))
+	}
+	value := c.text
+	if value == "" {
+		value = commandExamples[0]
+	}
+	return goapp.Form().Class("command-panel").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
+		e.PreventDefault()
+		c.send(ctx)
+	}).Body(
+		goapp.Label().For("command-text").Body(
+			goapp.Text(l.T("fleet.command_to")+" "),
+			goapp.Code().Text(c.Device.Command),
+		),
+		goapp.Div().Class("command-input").Body(
+			goapp.Input().ID("command-text").Type("text").Value(value).
+				OnInput(func(ctx goapp.Context, e goapp.Event) { c.text = ctx.JSSrc().Get("value").String() }),
+			goapp.Button().ID("command-send").Type("submit").Class("button", "button-primary").Disabled(c.busy).Text(l.T("fleet.send")),
+		),
+		goapp.Div().Class("chips").Body(examples...),
+		goapp.If(c.err != "", goapp.P().ID("command-error").Class("notice", "notice-error").Text(c.err)),
+		goapp.If(c.reply != "", goapp.Div().Body(
+			goapp.Span().Class("muted").Text(l.T("fleet.reply")),
+			goapp.Pre().ID("command-reply").Class("reply").Text(c.reply),
+		)),
+	)
+}
