@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"strings"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -51,8 +50,12 @@ func registerLesson(l lessonDef) {
 			panic("app: lesson " + l.Slug + " registered twice (slug or order)")
 		}
 	}
+	// Moved into place by order: a sort function would cost ~20 KB of
+	// WebAssembly for a list of a dozen.
 	lessons = append(lessons, l)
-	slices.SortFunc(lessons, func(a, b lessonDef) int { return a.Order - b.Order })
+	for i := len(lessons) - 1; i > 0 && lessons[i-1].Order > l.Order; i-- {
+		lessons[i], lessons[i-1] = lessons[i-1], lessons[i]
+	}
 }
 
 // lessonBySlug finds a lesson and its index in the path.
