@@ -9,8 +9,6 @@ import (
 
 	"github.com/mqttlab/mqttlab/app/i18n"
 	"github.com/mqttlab/mqttlab/app/store"
-	"github.com/mqttlab/mqttlab/protocol"
-	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
 // rigRedraw is how often at most an experiment looks at its rig: a
@@ -42,7 +40,7 @@ func (b *lessonBase) setup(l i18n.Lang, _ string, done func(goapp.Context)) {
 
 // startRig makes the rig, in the browser only (the server pre-renders the
 // page, it runs no client), and calls refresh on the UI goroutine, then
-// redraws, whenever the rig changed, until the experiment is dismounted.
+// redraws, whenever the rig or the packet log changed, until the experiment is dismounted.
 func (b *lessonBase) startRig(ctx goapp.Context, refresh func(goapp.Context)) bool {
 	if !goapp.IsClient {
 		return false
@@ -59,7 +57,7 @@ func (b *lessonBase) startRig(ctx goapp.Context, refresh func(goapp.Context)) bo
 				return
 			case <-t.C:
 			}
-			if v := r.Version(); v != last {
+			if v := r.Version() + store.Log.Version(); v != last {
 				last = v
 				ctx.Dispatch(refresh)
 			}
@@ -109,8 +107,10 @@ type expSection struct {
 	ID, Title string
 	Controls  []expControl
 	Lists     []expList
-	// Seq is a sequence diagram, drawn when it has Heads.
-	Seq expSeq
+	// Diagrams are sequence diagrams, side by side.
+	Diagrams []expDiagram
+	// Extra is drawn last: what a lesson borrows from a page.
+	Extra []goapp.UI
 }
 
 // expControl kinds.
@@ -147,12 +147,11 @@ type expLine struct {
 	Alert bool
 }
 
-// expSeq is a sequence diagram: Heads names the lifelines from left to
-// right (a client, the broker, maybe another client).
-type expSeq struct {
-	ID, Label string
-	Heads     []string
-	Rows      []seqRow
+// expDiagram is the sequence diagram of one client: Name heads its
+// lifeline.
+type expDiagram struct {
+	Name    string
+	Packets []store.Packet
 }
 
 // renderExp draws an experiment: its sections, the error of the last
@@ -160,13 +159,13 @@ type expSeq struct {
 func (b *lessonBase) renderExp(secs []expSection, checks ...checkItem) goapp.UI {
 	body := make([]goapp.UI, 0, len(secs)+2)
 	for i := range secs {
-		body = append(body, renderSection(&secs[i]))
+		body = append(body, renderSection(b.lang, &secs[i]))
 	}
 	body = append(body, errorLine(b.lang, "lesson-exp", b.err), checkList(checks))
 	return goapp.Div().Class("exp").Body(body...)
 }
 
-func renderSection(s *expSection) goapp.UI {
+func renderSection(lang i18n.Lang, s *expSection) goapp.UI {
 	var parts []goapp.UI
 	if s.Title != "" {
 		parts = append(parts, goapp.H3().Text(s.Title))
@@ -181,9 +180,17 @@ func renderSection(s *expSection) goapp.UI {
 	for i := range s.Lists {
 		parts = append(parts, renderList(&s.Lists[i]))
 	}
-	if len(s.Seq.Heads) > 0 {
-		parts = append(parts, seqDiagram(&s.Seq))
+	if len(s.Diagrams) > 0 {
+		ds := make([]goapp.UI, len(s.Diagrams))
+		for i, d := range s.Diagrams {
+			ds[i] = goapp.Div().Class("sequence").DataSet("client", d.Name).Body(
+				goapp.H3().Text(d.Name),
+				&sequenceDiagram{Lang: lang, Client: d.Name, Packets: d.Packets},
+			)
+		}
+		parts = append(parts, goapp.Div().Class("exp-seqs").Body(ds...))
 	}
+	parts = append(parts, s.Extra...)
 	d := goapp.Div().ID(s.ID).Body(parts...)
 	if s.Title != "" {
 		d = d.Class("lab-card", "exp-card")
@@ -241,124 +248,7 @@ func checkList(items []checkItem) goapp.UI {
 	return goapp.Ul().Class("exp-checks").Body(lis...)
 }
 
-// seqRow is one arrow of a sequence diagram: a packet between the broker
-// and a client.
-type seqRow struct {
-	// Seq orders the arrows of several clients.
-	Seq uint64
-	// Lane is the gap between two lifelines the arrow crosses, from 0.
-	Lane int
-	// Right says the arrow points to the right.
-	Right bool
-	Label string
-	// Mark highlights the arrow: "dup", "end" or "".
-	Mark string
-}
-
-// seqMaxRows bounds a diagram to its newest arrows.
-const seqMaxRows = 24
-
-// seqDiagram draws packets as arrows between lifelines, oldest at the
-// top.
-func seqDiagram(d *expSeq) goapp.UI {
-	rows := d.Rows
-	if len(rows) > seqMaxRows {
-		rows = rows[len(rows)-seqMaxRows:]
-	}
-	parts := make([]goapp.UI, 0, len(rows)+1)
-	heads := make([]goapp.UI, len(d.Heads))
-	for i, h := range d.Heads {
-		heads[i] = goapp.Span().Text(h)
-	}
-	parts = append(parts, goapp.Div().Class("seq-heads").Body(heads...))
-	for _, r := range rows {
-		dir := "left"
-		if r.Right {
-			dir = "right"
-		}
-		parts = append(parts, goapp.Div().Class("seq-row").DataSet("dir", dir).DataSet("mark", r.Mark).Body(
-			goapp.Span().Class("seq-arrow").Style("grid-column", strconv.Itoa(r.Lane+1)).Text(r.Label)))
-	}
-	return goapp.Div().ID(d.ID).Class("seq").Attr("role", "img").Aria("label", d.Label).
-		Style("--lanes", strconv.Itoa(len(d.Heads)-1)).Body(parts...)
-}
-
-// seqRows turns a client's packets into the arrows of lane lane; a client
-// on the left of the broker sends to the right.
-func seqRows(l i18n.Lang, pkts []rigPacket, lane int, left bool) []seqRow {
-	rows := make([]seqRow, 0, len(pkts))
-	for _, p := range pkts {
-		r := seqRow{Seq: p.Seq, Lane: lane, Right: (p.Dir == client.Out) == left, Label: packetLabel(l, p)}
-		switch {
-		case p.Dup:
-			r.Mark = "dup"
-		case p.Type == protocol.DISCONNECT && p.Dir == client.In:
-			r.Mark = "end"
-		}
-		rows = append(rows, r)
-	}
-	return rows
-}
-
-// seqMerge puts the arrows of two clients, each in the order its packets
-// were seen, in the order of all their packets.
-func seqMerge(a, b []seqRow) []seqRow {
-	rows := make([]seqRow, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0].Seq < b[0].Seq {
-			rows, a = append(rows, a[0]), a[1:]
-		} else {
-			rows, b = append(rows, b[0]), b[1:]
-		}
-	}
-	return append(append(rows, a...), b...)
-}
-
-// packetLabel names a packet with what a lesson looks at: identifier,
-// QoS, flags, topic alias, reason code.
-func packetLabel(l i18n.Lang, p rigPacket) string {
-	s := p.Type.String()
-	id := func() {
-		if p.ID != 0 {
-			s += " id=" + strconv.Itoa(int(p.ID))
-		}
-	}
-	switch p.Type {
-	case protocol.PUBLISH:
-		s += " QoS " + strconv.Itoa(int(p.QoS))
-		id()
-		if p.Dup {
-			s += " DUP"
-		}
-		if p.Retain {
-			s += " RETAIN"
-		}
-		if p.Alias != 0 {
-			s += " alias=" + strconv.Itoa(int(p.Alias))
-		}
-	case protocol.PUBACK, protocol.PUBREC, protocol.PUBREL, protocol.PUBCOMP:
-		id()
-		if p.Code != 0 {
-			s += " " + reasonCode(l, p.Code, p.Type)
-		}
-	case protocol.CONNACK:
-		s += " Session Present=" + map[bool]string{true: "1", false: "0"}[p.SessionPresent]
-		if p.Code != 0 {
-			s += " " + reasonCode(l, p.Code, p.Type)
-		}
-	case protocol.SUBACK, protocol.DISCONNECT:
-		s += " " + reasonCode(l, p.Code, p.Type)
-	}
-	return s + " · " + strconv.Itoa(p.Size) + " B"
-}
-
-// packetsOf returns the packets of type t among pkts that went dir.
-func packetsOf(pkts []rigPacket, dir client.Direction, t protocol.Type) []rigPacket {
-	var out []rigPacket
-	for _, p := range pkts {
-		if p.Dir == dir && p.Type == t {
-			out = append(out, p)
-		}
-	}
-	return out
+// lastPackets returns the packets a sequence diagram shows: the newest.
+func lastPackets(pkts []store.Packet) []store.Packet {
+	return pkts[max(0, len(pkts)-seqMaxPackets):]
 }

@@ -13,8 +13,6 @@ func lessonTexts(table [][3]string) bool {
 }
 
 var _ = lessonTexts([][3]string{
-	{"lesson.exp.broker", "broker", "代理"},
 	{"lesson.exp.clear", "Clear", "清空"},
-	{"lesson.exp.diagram", "The packets, as they went, oldest at the top", "报文的实际往来，最早的在最上面"},
 	{"lesson.exp.none", "Nothing yet.", "暂无。"},
 })

@@ -7,6 +7,7 @@ import (
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
+	"github.com/mqttlab/mqttlab/app/store"
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
@@ -35,10 +36,11 @@ type qosLesson struct {
 
 	qos protocol.QoS
 	n   int // messages published
-	// armed is the rig's last packet when the learner asked the receiver
-	// to withhold its next acknowledgement, 0 when not asked.
+	// armed is the packet log's Version when the learner asked the
+	// receiver to withhold its next acknowledgement, 0 when not asked.
 	armed            uint64
 	sender, receiver rigView
+	sentLog, recvLog []store.Packet
 	got              qosResult
 }
 
@@ -72,7 +74,11 @@ func (e *qosLesson) OnMount(ctx goapp.Context) {
 		if _, err := r.connect(c, qosReceiver); err != nil {
 			return err
 		}
-		return r.subscribe(c, qosReceiver, r.topic("qos"), protocol.QoS2)
+		if err := r.subscribe(c, qosReceiver, r.topic("qos"), protocol.QoS2); err != nil {
+			return err
+		}
+		r.setReady()
+		return nil
 	})
 }
 
@@ -83,47 +89,49 @@ func (e *qosLesson) refresh(ctx goapp.Context) {
 		return
 	}
 	e.sender, e.receiver = r.view(qosSender), r.view(qosReceiver)
-	if e.armed != 0 && slices.ContainsFunc(e.receiver.Packets, func(p rigPacket) bool {
-		return p.Seq > e.armed && p.Dir == client.In && p.Type == protocol.PUBLISH && p.QoS > 0
+	e.sentLog, e.recvLog = r.logOf(qosSender, seqMaxPackets), r.logOf(qosReceiver, 0)
+	if e.armed != 0 && slices.ContainsFunc(e.recvLog, func(p store.Packet) bool {
+		pub, ok := p.Packet.(*protocol.Publish)
+		return ok && p.Seq > e.armed && p.Dir == client.In && pub.QoS > 0
 	}) {
 		e.armed = 0 // the acknowledgement of that message was withheld
 	}
-	now := qosCheck(e.receiver)
+	now := qosCheck(e.receiver.Msgs, e.recvLog)
 	e.got.dup1 = e.got.dup1 || now.dup1
 	e.got.once2 = e.got.once2 || now.once2
 	e.check(ctx, e.got.dup1 && e.got.once2)
 }
 
-// qosCheck reads what a receiver's packets and messages show.
-func qosCheck(v rigView) qosResult {
+// qosCheck reads what a receiver's application got (msgs) and its
+// packets show.
+func qosCheck(msgs []client.Message, pkts []store.Packet) qosResult {
 	var res qosResult
 	seen := map[string]int{}
-	for _, m := range v.Msgs {
+	for _, m := range msgs {
 		seen[strconv.Itoa(int(m.QoS))+string(m.Payload)]++
 	}
-	for _, m := range v.Msgs {
-		if m.QoS == protocol.QoS1 && m.Dup && seen["1"+string(m.Payload)] > 1 {
-			res.dup1 = true
-		}
+	twice2 := false
+	for _, m := range msgs {
+		n := seen[strconv.Itoa(int(m.QoS))+string(m.Payload)]
+		res.dup1 = res.dup1 || m.QoS == protocol.QoS1 && m.Dup && n > 1
+		twice2 = twice2 || m.QoS == protocol.QoS2 && n > 1
 	}
-	for i, p := range v.Packets {
-		if p.Dir != client.In || p.Type != protocol.PUBLISH || p.QoS != protocol.QoS2 || !p.Dup {
-			continue
+	resent := map[uint16]bool{} // QoS 2 identifiers sent again with DUP
+	for _, p := range pkts {
+		switch pk := p.Packet.(type) {
+		case *protocol.Publish:
+			if p.Dir == client.In && pk.QoS == protocol.QoS2 && pk.Dup {
+				resent[pk.PacketID] = true
+			}
+		case *protocol.Pubcomp:
+			res.once2 = res.once2 || p.Dir == client.Out && resent[pk.PacketID] && !twice2
 		}
-		completed := slices.ContainsFunc(v.Packets[i:], func(q rigPacket) bool {
-			return q.Dir == client.Out && q.Type == protocol.PUBCOMP && q.ID == p.ID
-		})
-		twice := false
-		for k, n := range seen {
-			twice = twice || k[0] == '2' && n > 1
-		}
-		res.once2 = res.once2 || completed && !twice
 	}
 	return res
 }
 
 func (e *qosLesson) ready() bool {
-	return e.sender.Up && e.receiver.Up && len(packetsOf(e.receiver.Packets, client.In, protocol.SUBACK)) > 0
+	return e.rig != nil && e.rig.isReady() && e.sender.Up && e.receiver.Up
 }
 
 func (e *qosLesson) onQoS(_ goapp.Context, v string) {
@@ -140,7 +148,7 @@ func (e *qosLesson) onWithhold(_ goapp.Context, v string) {
 	}
 	if on {
 		cl.WithholdAcks(1)
-		e.armed = max(e.rig.lastSeq(), 1)
+		e.armed = max(store.Log.Version(), 1)
 		return
 	}
 	cl.WithholdAcks(0)
@@ -184,10 +192,8 @@ func (e *qosLesson) Render() goapp.UI {
 			{ID: "qos-cut", Label: l.T("lesson.qos.cut"), Off: off, Do: e.onCut},
 			{ID: "qos-clear", Label: l.T("lesson.exp.clear"), Do: e.onClear},
 		},
-		Lists: []expList{{ID: "qos-delivered", Title: l.T("lesson.qos.app"), Lines: e.delivered(), Empty: l.T("lesson.exp.none")}},
-		Seq: expSeq{ID: "qos-seq", Label: l.T("lesson.exp.diagram"),
-			Heads: []string{l.T("lesson.qos.sender"), l.T("lesson.exp.broker"), l.T("lesson.qos.receiver")},
-			Rows:  seqMerge(seqRows(l, e.sender.Packets, 0, true), seqRows(l, e.receiver.Packets, 1, false))},
+		Lists:    []expList{{ID: "qos-delivered", Title: l.T("lesson.qos.app"), Lines: e.delivered(), Empty: l.T("lesson.exp.none")}},
+		Diagrams: []expDiagram{{qosSender, e.sentLog}, {qosReceiver, lastPackets(e.recvLog)}},
 	}},
 		checkItem{"check-qos1-dup", l.T("lesson.qos.check1"), e.got.dup1},
 		checkItem{"check-qos2-once", l.T("lesson.qos.check2"), e.got.once2},

@@ -25,8 +25,6 @@ var _ = lessonTexts([][3]string{
 	{"lesson.qos.cut", "Cut the receiver's connection, then reconnect", "切断接收方的连接，然后重连"},
 	{"lesson.qos.app", "What the receiver's application got", "接收方应用收到的消息"},
 	{"lesson.qos.again", "again: a duplicate", "又来了一次：重复消息"},
-	{"lesson.qos.sender", "sender", "发送方"},
-	{"lesson.qos.receiver", "receiver", "接收方"},
 	{"lesson.qos.check1",
 		"At QoS 1, the broker sent the message again with DUP and the application got it twice.",
 		"在 QoS 1 下，代理设置 DUP 重发了消息，应用收到了两次。"},

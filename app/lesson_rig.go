@@ -14,15 +14,14 @@ import (
 	"github.com/mqttlab/mqttlab/protocol/client"
 )
 
-// rigKeep bounds the packets and the messages a rig keeps per client: a
-// lesson's experiment is a handful of exchanges, not a load test.
+// rigKeep bounds the messages a rig keeps per client: a lesson's
+// experiment is a handful of exchanges, not a load test.
 const rigKeep = 200
 
 // rig is the MQTT clients of one lesson's experiment: real clients of
 // protocol/client, connected to the lab's broker like the lab's own, each
-// tapping into store.Log under its name (so the inspector shows them) and
-// into the rig, which keeps what the experiment draws and checks: every
-// client's packets as they were on the wire, and the messages its
+// tapping into store.Log under its name, where the experiment (and the
+// inspector) reads its packets; the rig keeps the messages each client's
 // application received. Safe for concurrent use: the clients' goroutines
 // record, the page reads. It knows nothing of go-app.
 type rig struct {
@@ -33,55 +32,33 @@ type rig struct {
 
 	mu      sync.Mutex
 	version uint64
-	seq     uint64 // numbers the packets of all the clients, in order
+	since   uint64 // the packet log's Version when made or cleared
+	ready   bool   // the experiment's clients are set up
 	members []*rigMember
 }
 
 // rigMember is one client of a rig; its fields are guarded by rig.mu.
 type rigMember struct {
-	name    string
-	cl      *client.Client
-	up      bool
-	err     error // why the last connection ended or failed
-	packets []rigPacket
-	msgs    []client.Message
+	name string
+	cl   *client.Client
+	up   bool
+	err  error // why the last connection ended or failed
+	msgs []client.Message
 }
 
-// rigPacket is a packet as it was on the wire, summed up when the tap saw
-// it (the client resolves a topic alias in the packet afterwards).
-type rigPacket struct {
-	// Seq orders the packets of a rig's clients among themselves.
-	Seq  uint64
-	Dir  client.Direction
-	Type protocol.Type
-	// Size is the packet's length in bytes, fixed header included.
-	Size   int
-	ID     uint16
-	QoS    protocol.QoS
-	Dup    bool
-	Retain bool
-	// Topic is empty when a topic alias stands for it.
-	Topic string
-	Alias uint16
-	// Code is the reason code of an acknowledgement, CONNACK or
-	// DISCONNECT (the first of a SUBACK).
-	Code           protocol.ReasonCode
-	SessionPresent bool
-}
-
-// rigView is a copy of a rig client's state, for drawing and checking.
+// rigView is a copy of a rig client's state, for drawing and checking:
+// its packets are in the page's packet log (logOf).
 type rigView struct {
-	Up      bool
-	Err     error
-	Packets []rigPacket
-	Msgs    []client.Message
+	Up   bool
+	Err  error
+	Msgs []client.Message
 }
 
 // newRig makes an empty rig whose clients connect to url.
 func newRig(url string) *rig {
 	var b [3]byte
 	rand.Read(b[:])
-	return &rig{url: url, tag: hex.EncodeToString(b[:])}
+	return &rig{url: url, tag: hex.EncodeToString(b[:]), since: store.Log.Version()}
 }
 
 // topic returns a topic of the experiment: lesson/{tag}/{rest}.
@@ -98,11 +75,26 @@ func (r *rig) Version() uint64 {
 	return r.version
 }
 
-// lastSeq is the Seq of the newest packet recorded.
-func (r *rig) lastSeq() uint64 {
+// setReady records that the experiment's clients are set up.
+func (r *rig) setReady() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.seq
+	r.ready = true
+	r.version++
+}
+
+// isReady reports whether setReady was called.
+func (r *rig) isReady() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ready
+}
+
+// logSince is the packet log's Version when the rig was made or cleared.
+func (r *rig) logSince() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.since
 }
 
 // find returns the member named name; r.mu is held.
@@ -137,11 +129,7 @@ func (r *rig) add(name string, cfg client.Config) error {
 		cfg.ConnectTimeout = store.ConnectTimeout
 	}
 	m := &rigMember{name: name}
-	logTap := store.Log.Tap(name)
-	cfg.Tap = func(e client.TapEvent) {
-		logTap(e)
-		r.tapped(m, e)
-	}
+	cfg.Tap = store.Log.Tap(name)
 	if cfg.DefaultHandler == nil {
 		cfg.DefaultHandler = func(msg *client.Message) { r.received(m, msg) }
 	}
@@ -229,7 +217,7 @@ func (r *rig) view(name string) rigView {
 	if m == nil {
 		return rigView{}
 	}
-	return rigView{Up: m.up, Err: m.err, Packets: slices.Clone(m.packets), Msgs: slices.Clone(m.msgs)}
+	return rigView{Up: m.up, Err: m.err, Msgs: slices.Clone(m.msgs)}
 }
 
 // clear forgets the packets and messages recorded so far.
@@ -237,8 +225,9 @@ func (r *rig) clear() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, m := range r.members {
-		m.packets, m.msgs = nil, nil
+		m.msgs = nil
 	}
+	r.since = store.Log.Version()
 	r.version++
 }
 
@@ -268,47 +257,14 @@ func (r *rig) close() {
 	wg.Wait()
 }
 
-// tapped records a packet of m.
-func (r *rig) tapped(m *rigMember, e client.TapEvent) {
-	p := rigPacket{Dir: e.Dir, Size: len(e.Raw)}
-	switch pk := e.Packet.(type) {
-	case nil:
-		return
-	case *protocol.Publish:
-		p.ID, p.QoS, p.Dup, p.Retain, p.Topic = pk.PacketID, pk.QoS, pk.Dup, pk.Retain, pk.Topic
-		p.Alias = pk.Props.TopicAlias.Value
-	case *protocol.Puback:
-		p.ID, p.Code = pk.PacketID, pk.ReasonCode
-	case *protocol.Pubrec:
-		p.ID, p.Code = pk.PacketID, pk.ReasonCode
-	case *protocol.Pubrel:
-		p.ID, p.Code = pk.PacketID, pk.ReasonCode
-	case *protocol.Pubcomp:
-		p.ID, p.Code = pk.PacketID, pk.ReasonCode
-	case *protocol.Connack:
-		p.Code, p.SessionPresent = pk.ReasonCode, pk.SessionPresent
-	case *protocol.Disconnect:
-		p.Code = pk.ReasonCode
-	case *protocol.Suback:
-		p.ID = pk.PacketID
-		if len(pk.ReasonCodes) > 0 {
-			p.Code = pk.ReasonCodes[0]
-		}
-	}
-	p.Type = e.Packet.Type()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seq++
-	p.Seq = r.seq
-	m.packets = keepNewest(append(m.packets, p))
-	r.version++
-}
-
 // received records a message m's application got.
 func (r *rig) received(m *rigMember, msg *client.Message) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m.msgs = keepNewest(append(m.msgs, *msg))
+	m.msgs = append(m.msgs, *msg)
+	if len(m.msgs) > rigKeep {
+		m.msgs = slices.Delete(m.msgs, 0, len(m.msgs)-rigKeep)
+	}
 	r.version++
 }
 
@@ -330,10 +286,12 @@ func (r *rig) event(m *rigMember, e client.Event) {
 	r.version++
 }
 
-// keepNewest drops the oldest elements of s beyond rigKeep.
-func keepNewest[T any](s []T) []T {
-	if len(s) > rigKeep {
-		s = slices.Delete(s, 0, len(s)-rigKeep)
-	}
-	return s
+// logOf returns the packets of the rig's client named name in the page's
+// packet log since the rig was made or cleared, oldest first: at most the
+// newest limit (0: all the log keeps).
+func (r *rig) logOf(name string, limit int) []store.Packet {
+	since := r.logSince()
+	pkts := store.Log.Newest(limit, func(p *store.Packet) bool { return p.Client == name && p.Seq > since })
+	slices.Reverse(pkts)
+	return pkts
 }
