@@ -154,3 +154,40 @@ func TestLessonWildcardsNotDone(t *testing.T) {
 	lt.notDone("check-plus")
 	lt.notDone("check-hash")
 }
+
+func TestLessonRetained(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "retained")
+	lt.press("#retain-connect")
+	lt.press("#retain-publish")
+	// Stored once the broker acknowledged it: "online", then the reading.
+	lt.WaitFunc(`document.querySelectorAll('.sequence[data-client="retain-sensor"] [data-type="PUBACK"]').length == 2`)
+	lt.press("#retain-subscribe")
+	lt.WaitText("#retain-got", "sensor/temp = 20.5 · RETAIN")
+	lt.WaitText("#retain-got", "sensor/status = online · RETAIN")
+	lt.stepDone("check-retained")
+	lt.notDone("check-will")
+
+	lt.press("#retain-drop")
+	lt.WaitText("#retain-got", "sensor/status = offline")
+	lt.lessonDone()
+}
+
+// A display that subscribes before the sensor publishes gets live
+// messages, without RETAIN: no stored value was needed, and the check
+// stays red.
+func TestLessonRetainedNotDone(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "retained")
+	lt.press("#retain-subscribe")
+	lt.WaitVisible(`.sequence[data-client="retain-display"] [data-type="SUBACK"]`)
+	lt.press("#retain-connect")
+	lt.press("#retain-publish")
+	lt.WaitText("#retain-got", "sensor/temp = 20.5")
+	if got := lt.Text("#retain-got"); strings.Contains(got, "RETAIN") {
+		t.Errorf("live messages marked retained: %q", got)
+	}
+	lt.notDone("check-retained")
+}
