@@ -75,8 +75,9 @@ func (b *lessonBase) OnDismount() {
 }
 
 // do runs op away from the UI goroutine (it waits for the network) and
-// shows its error, if any, under the experiment.
-func (b *lessonBase) do(ctx goapp.Context, op func(context.Context, *rig) error) {
+// shows its error, if any, under the experiment; then, if given, runs on
+// the UI goroutine after op succeeded.
+func (b *lessonBase) do(ctx goapp.Context, op func(context.Context, *rig) error, then ...func()) {
 	r := b.rig
 	if r == nil {
 		return
@@ -86,7 +87,12 @@ func (b *lessonBase) do(ctx goapp.Context, op func(context.Context, *rig) error)
 		c, cancel := context.WithTimeout(context.Background(), opTimeout)
 		err := op(c, r)
 		cancel()
-		ctx.Dispatch(func(goapp.Context) { b.err = err })
+		ctx.Dispatch(func(goapp.Context) {
+			b.err = err
+			if err == nil && len(then) > 0 {
+				then[0]()
+			}
+		})
 	})
 }
 

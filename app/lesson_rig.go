@@ -187,6 +187,19 @@ func (r *rig) connect(ctx context.Context, name string) (*client.Connack, error)
 	return ack, err
 }
 
+// ensure makes the client named name from cfg and connects it, unless it
+// is connected already.
+func (r *rig) ensure(ctx context.Context, name string, cfg client.Config) error {
+	if cl := r.client(name); cl != nil && cl.Connected() {
+		return nil
+	}
+	if err := r.add(name, cfg); err != nil {
+		return err
+	}
+	_, err := r.connect(ctx, name)
+	return err
+}
+
 // subscribe subscribes the client named name to filter at qos; its
 // messages go to the rig.
 func (r *rig) subscribe(ctx context.Context, name, filter string, qos protocol.QoS) error {

@@ -191,3 +191,66 @@ func TestLessonRetainedNotDone(t *testing.T) {
 	}
 	lt.notDone("check-retained")
 }
+
+// phoneDiagram and deviceDiagram are the sequence diagrams of the
+// sessions lesson's clients.
+const (
+	phoneDiagram  = `.sequence[data-client="session-phone"]`
+	deviceDiagram = `.sequence[data-client="ka-device"]`
+)
+
+func TestLessonSessions(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "sessions")
+
+	// A persistent session: away, a message waits for the phone in it.
+	lt.click("#session-clean")
+	lt.set("#session-expiry", "300")
+	lt.press("#session-connect")
+	lt.WaitText("#session-connacks", "Session Present = 0")
+	lt.WaitVisible(phoneDiagram + ` [data-type="SUBACK"]`)
+	lt.press("#session-disconnect")
+	lt.press("#session-send")
+	lt.WaitText("#session-sent", "message 1")
+	lt.press("#session-connect")
+	lt.WaitText("#session-connacks", "Session Present = 1")
+	lt.WaitText("#session-inbox", "message 1")
+	lt.stepDone("check-session")
+	lt.notDone("check-keepalive")
+
+	// A silent device: the broker ends it at 1.5 keepalives and
+	// publishes its will.
+	lt.press("#keepalive-connect")
+	lt.press("#keepalive-pause")
+	lt.WaitText("#keepalive-watch", "device/status = offline")
+	lt.WaitText("#keepalive-watch", "no packet within 1.5 times the keep alive")
+	lt.WaitVisible(deviceDiagram + ` [data-type="DISCONNECT"]`)
+	lt.lessonDone()
+}
+
+// With Clean Start the broker forgets the phone: Session Present = 0 and
+// the message sent meanwhile is lost; a device that keeps pinging stays.
+func TestLessonSessionsNotDone(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "sessions")
+	lt.press("#session-connect")
+	lt.WaitVisible(phoneDiagram + ` [data-type="SUBACK"]`)
+	lt.press("#session-disconnect")
+	lt.press("#session-send")
+	lt.WaitText("#session-sent", "message 1")
+	lt.press("#session-connect")
+	lt.WaitFunc(`document.querySelectorAll("#session-connacks li").length == 2`)
+	lt.WaitVisible(phoneDiagram + ` [data-type="SUBACK"]`)
+	if got := lt.Text("#session-connacks"); strings.Contains(got, "Session Present = 1") {
+		t.Errorf("the broker kept a clean session: %q", got)
+	}
+	lt.press("#keepalive-connect")
+	lt.WaitVisible(deviceDiagram + ` [data-type="PINGRESP"]`)
+	lt.notDone("check-session")
+	lt.notDone("check-keepalive")
+	if got := lt.Text("#session-inbox"); strings.Contains(got, "message 1") {
+		t.Errorf("a message sent before a clean start arrived: %q", got)
+	}
+}
