@@ -254,3 +254,88 @@ func TestLessonSessionsNotDone(t *testing.T) {
 		t.Errorf("a message sent before a clean start arrived: %q", got)
 	}
 }
+
+func TestLessonMQTT5(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "mqtt5")
+
+	// A reason code: jobs nobody subscribed to.
+	lt.press("#v5-jobs")
+	lt.WaitText("#v5-counts", "0x10 No matching subscribers")
+	// Shared: the broker deals the jobs out, one member each.
+	lt.press("#v5-workers")
+	lt.WaitText("#v5-counts", "$share/workers/lesson/")
+	lt.press("#v5-jobs")
+	lt.stepDone("check-shared")
+	for _, w := range []string{"v5-worker-1: 3 jobs", "v5-worker-2: 3 jobs", "v5-worker-3: 3 jobs", "0x00 Success"} {
+		lt.WaitText("#v5-counts", w)
+	}
+	lt.notDone("check-alias")
+
+	// Topic aliases, both ways, measured on the packets.
+	lt.press("#v5-readings")
+	lt.WaitText("#v5-sizes", "The meter sent 5 PUBLISH")
+	lt.WaitText("#v5-sizes", "The broker sent the dashboard 5 PUBLISH")
+	lt.stepDone("check-alias")
+	lt.lessonDone()
+
+	// Request/response: the answer carries the request's correlation data.
+	lt.press("#v5-request")
+	lt.WaitFunc(`document.querySelectorAll("#v5-answer li").length == 3`)
+	got := lt.Text("#v5-answer")
+	lines := strings.Split(got, "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "Correlation Data: ") ||
+		!strings.Contains(lines[2], strings.TrimPrefix(lines[1], "Correlation Data: ")) {
+		t.Errorf("request/response reads %q: want the request's correlation data in the answer", got)
+	}
+
+	// Message expiry: a retained message read while it lives shows the
+	// time it has left.
+	lt.press("#v5-expiring")
+	lt.press("#v5-read")
+	lt.WaitText("#v5-reads", "s left before it expires")
+}
+
+// Without $share every worker gets every job: not split, and the check
+// stays red.
+func TestLessonMQTT5NotDone(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "mqtt5")
+	lt.click("#v5-shared")
+	lt.press("#v5-workers")
+	lt.WaitText("#v5-counts", "The workers subscribed to lesson/")
+	lt.press("#v5-jobs")
+	for _, w := range []string{"v5-worker-1: 9 jobs", "v5-worker-2: 9 jobs", "v5-worker-3: 9 jobs"} {
+		lt.WaitText("#v5-counts", w)
+	}
+	lt.notDone("check-shared")
+	lt.notDone("check-alias")
+}
+
+// Every lesson of 7 to 11 reads in Chinese, its experiment included,
+// walked through with the lessons' own "next" links.
+func TestLessons7to11Chinese(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLesson(t, lab, "wildcards")
+	lt.click("#lang-zh")
+	for i, want := range []struct{ title, control, text string }{
+		{"主题与通配符", "#wildcards-samples", "发布示例消息"},
+		{"QoS 0、1 和 2", "#qos-cut", "切断接收方的连接"},
+		{"保留消息与遗嘱", "#retain-drop", "拔掉传感器的插头"},
+		{"会话与保活", "#keepalive-pause", "停掉它的心跳"},
+		{"MQTT 5.0 带来了什么", "#v5-workers", "启动 3 个工作者"},
+	} {
+		if i > 0 {
+			lt.click("#lesson-next")
+		}
+		lt.WaitText("main h1", want.title)
+		lt.WaitText(want.control, want.text)
+		lt.WaitText("#self-check", "自测")
+		if got := lt.Text("main"); strings.Contains(got, "[lesson.") {
+			t.Errorf("%s: a message is missing: %q", want.title, got)
+		}
+	}
+}
