@@ -13,9 +13,9 @@ import (
 // would, by clicking and typing, on real packets through the lab's broker;
 // the self-check turns green only when the step was done.
 
-// openLesson opens /lessons/{slug} of lab in a new tab and waits for the
+// openExperiment opens /lessons/{slug} of lab in a new tab and waits for the
 // running experiment.
-func openLesson(t *testing.T, lab *labServer, slug string) *labTab {
+func openExperiment(t *testing.T, lab *labServer, slug string) *labTab {
 	t.Helper()
 	tab := browsertest.NewTab(t)
 	tab.Navigate(lab.URL + "/lessons/" + slug)
@@ -64,7 +64,7 @@ const receiverDiagram = `.sequence[data-client="qos-receiver"]`
 func TestLessonQoS(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "qos")
+	lt := openExperiment(t, lab, "qos")
 
 	// QoS 1: the receiver fails before its PUBACK and its link is cut; the
 	// broker sends the message again with DUP, and it is delivered twice.
@@ -101,7 +101,7 @@ func TestLessonQoS(t *testing.T) {
 func TestLessonQoSNotDone(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "qos")
+	lt := openExperiment(t, lab, "qos")
 	lt.press("#qos-publish")
 	lt.WaitText("#qos-delivered", "message 1")
 	lt.press("#qos-cut")
@@ -119,7 +119,7 @@ func TestLessonQoSNotDone(t *testing.T) {
 func TestLessonWildcards(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "wildcards")
+	lt := openExperiment(t, lab, "wildcards")
 	lt.press("#wildcards-samples")
 	lt.WaitText(`#topic-tree tr[data-topic="home/garden/soil/moisture"]`, "0.31")
 
@@ -136,13 +136,28 @@ func TestLessonWildcards(t *testing.T) {
 	}
 }
 
+// On the lab as it starts by default, the demo fleet's topics are there to
+// be matched: its devices' statuses are retained, so the tree has them at
+// once.
+func TestLessonWildcardsDemo(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t)
+	lt := openExperiment(t, lab, "wildcards")
+	setFilter(t, lt.Tab, "building/+/thermostat/+/status")
+	lt.WaitText("#filter-matches", "3 topics")
+	lt.stepDone("check-plus")
+	setFilter(t, lt.Tab, "building/utility/#")
+	lt.stepDone("check-hash")
+	lt.lessonDone()
+}
+
 // Filters that match nothing, match without a wildcard, or are not valid
 // leave the self-check red. (They are set whole: typed key by key,
 // home/#/temp passes through home/#, which matches.)
 func TestLessonWildcardsNotDone(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "wildcards")
+	lt := openExperiment(t, lab, "wildcards")
 	lt.press("#wildcards-samples")
 	lt.WaitText(`#topic-tree tr[data-topic="office/desk/temp"]`, "23.2")
 	lt.set("#topic-filter", "garage/+/temp")
@@ -158,7 +173,7 @@ func TestLessonWildcardsNotDone(t *testing.T) {
 func TestLessonRetained(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "retained")
+	lt := openExperiment(t, lab, "retained")
 	lt.press("#retain-connect")
 	lt.press("#retain-publish")
 	// Stored once the broker acknowledged it: "online", then the reading.
@@ -180,7 +195,7 @@ func TestLessonRetained(t *testing.T) {
 func TestLessonRetainedNotDone(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "retained")
+	lt := openExperiment(t, lab, "retained")
 	lt.press("#retain-subscribe")
 	lt.WaitVisible(`.sequence[data-client="retain-display"] [data-type="SUBACK"]`)
 	lt.press("#retain-connect")
@@ -202,7 +217,7 @@ const (
 func TestLessonSessions(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "sessions")
+	lt := openExperiment(t, lab, "sessions")
 
 	// A persistent session: away, a message waits for the phone in it.
 	lt.click("#session-clean")
@@ -234,7 +249,7 @@ func TestLessonSessions(t *testing.T) {
 func TestLessonSessionsNotDone(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "sessions")
+	lt := openExperiment(t, lab, "sessions")
 	lt.press("#session-connect")
 	lt.WaitVisible(phoneDiagram + ` [data-type="SUBACK"]`)
 	lt.press("#session-disconnect")
@@ -258,7 +273,7 @@ func TestLessonSessionsNotDone(t *testing.T) {
 func TestLessonMQTT5(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "mqtt5")
+	lt := openExperiment(t, lab, "mqtt5")
 
 	// A reason code: jobs nobody subscribed to.
 	lt.press("#v5-jobs")
@@ -302,7 +317,7 @@ func TestLessonMQTT5(t *testing.T) {
 func TestLessonMQTT5NotDone(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "mqtt5")
+	lt := openExperiment(t, lab, "mqtt5")
 	lt.click("#v5-shared")
 	lt.press("#v5-workers")
 	lt.WaitText("#v5-counts", "The workers subscribed to lesson/")
@@ -319,7 +334,7 @@ func TestLessonMQTT5NotDone(t *testing.T) {
 func TestLessons7to11Chinese(t *testing.T) {
 	t.Parallel()
 	lab := startPages(t, "-scenario", "none")
-	lt := openLesson(t, lab, "wildcards")
+	lt := openExperiment(t, lab, "wildcards")
 	lt.click("#lang-zh")
 	for i, want := range []struct{ title, control, text string }{
 		{"主题与通配符", "#wildcards-samples", "发布示例消息"},
