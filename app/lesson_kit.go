@@ -38,15 +38,24 @@ func (b *lessonBase) setup(l i18n.Lang, _ string, done func(goapp.Context)) {
 	}
 }
 
-// startRig makes the rig, in the browser only (the server pre-renders the
-// page, it runs no client), and calls refresh on the UI goroutine, then
-// redraws, whenever the rig or the packet log changed, until the experiment is dismounted.
-func (b *lessonBase) startRig(ctx goapp.Context, refresh func(goapp.Context)) bool {
+// makeRig makes the rig, in the browser only: the server pre-renders the
+// page, it runs no client.
+func (b *lessonBase) makeRig() bool {
 	if !goapp.IsClient {
 		return false
 	}
-	r := newRig(store.ObserverURL(goapp.Window().URL()))
-	b.rig = r
+	b.rig = newRig(store.ObserverURL(goapp.Window().URL()))
+	return true
+}
+
+// startRig makes the rig and calls refresh on the UI goroutine, then
+// redraws, whenever the rig or the packet log changed, until the
+// experiment is dismounted.
+func (b *lessonBase) startRig(ctx goapp.Context, refresh func(goapp.Context)) bool {
+	if !b.makeRig() {
+		return false
+	}
+	r := b.rig
 	ctx.Async(func() {
 		t := time.NewTicker(rigRedraw)
 		defer t.Stop()

@@ -56,7 +56,7 @@ func (e *wildcardsLesson) OnMount(ctx goapp.Context) {
 			ctx.Dispatch(func(goapp.Context) { tp.onToggle(path) })
 		}
 	})
-	if !e.startRig(ctx, func(goapp.Context) {}) {
+	if !e.makeRig() { // the samples' publisher; the observer draws
 		return
 	}
 	tree := tp.tree
