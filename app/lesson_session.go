@@ -189,7 +189,7 @@ func (e *sessionLesson) Render() goapp.UI {
 		ID:    "session-exp",
 		Title: l.T("lesson.session.part1"),
 		Controls: []expControl{
-			{Kind: ctlCheck, ID: "session-clean", Label: "Clean Start", On: e.clean, Do: func(_ goapp.Context, v string) { e.clean = v == "true" }},
+			{Kind: ctlCheck, ID: "session-clean", Label: l.T("lesson.session.clean"), On: e.clean, Do: func(_ goapp.Context, v string) { e.clean = v == "true" }},
 			{Kind: ctlSelect, ID: "session-expiry", Label: l.T("lesson.session.expiry"), Value: e.expiry, Do: func(_ goapp.Context, v string) { e.expiry = v },
 				Choices: []choice{{"0", l.T("lesson.session.expiry0")}, {"300", l.T("lesson.session.expiry300")}}},
 			{ID: "session-connect", Label: l.T("lesson.session.connect"), Off: e.phone.Up, Do: e.onConnect},

@@ -19,6 +19,7 @@ var _ = lessonTexts([][3]string{
 		"动手试试：取消勾选 Clean Start，选一个会话过期时间，连接手机后再断开。趁它不在时给它发一条消息，然后重新连接：Session Present 为 1，消息也送到了。接着连接每 2 秒发一次心跳的设备，再停掉它的心跳：三秒后代理结束了它的连接，观察者收到了它的遗嘱。"},
 	{"lesson.session.part1", "A session that outlives the connection", "比连接活得更久的会话"},
 	{"lesson.session.part2", "A device that falls silent", "一个突然沉默的设备"},
+	{"lesson.session.clean", "Clean Start", "Clean Start（开始新会话）"},
 	{"lesson.session.expiry", "Session expiry", "会话过期时间"},
 	{"lesson.session.expiry0", "0: ends with the connection", "0：随连接结束"},
 	{"lesson.session.expiry300", "300 seconds", "300 秒"},

@@ -322,8 +322,8 @@ func (e *v5Lesson) Render() goapp.UI {
 	for k := len(e.askerLog) - 1; k >= 0; k-- {
 		p := e.askerLog[k]
 		if pub, ok := p.Packet.(*protocol.Publish); ok && p.Dir == client.Out && pub.Props.ResponseTopic.Present {
-			rr = append(rr, expLine{Text: "Response Topic: " + pub.Props.ResponseTopic.Value},
-				expLine{Text: "Correlation Data: " + hex.EncodeToString(pub.Props.CorrelationData.Value)})
+			rr = append(rr, expLine{Text: l.T("lesson.v5.response_topic") + ": " + pub.Props.ResponseTopic.Value},
+				expLine{Text: l.T("lesson.v5.correlation") + ": " + hex.EncodeToString(pub.Props.CorrelationData.Value)})
 			break
 		}
 	}

@@ -33,6 +33,8 @@ var _ = lessonTexts([][3]string{
 	{"lesson.v5.alias_in", "The broker sent the dashboard {n} PUBLISH in {wire} bytes; without aliases, {plain} bytes: {saved} bytes saved.", "代理向仪表盘发送了 {n} 个 PUBLISH，共 {wire} 字节；不用别名要 {plain} 字节：节省 {saved} 字节。"},
 	{"lesson.v5.rr", "Request and response", "请求与响应"},
 	{"lesson.v5.request", "Ask the responder the time", "向应答方询问时间"},
+	{"lesson.v5.response_topic", "Response Topic", "响应主题（Response Topic）"},
+	{"lesson.v5.correlation", "Correlation Data", "关联数据（Correlation Data）"},
 	{"lesson.v5.answer", "Answer: {answer}, with Correlation Data {corr}: the same.", "答复：{answer}，关联数据为 {corr}：与请求相同。"},
 	{"lesson.v5.expiry", "Message expiry", "消息过期"},
 	{"lesson.v5.expiring", "Publish a retained message that expires in {n} s", "发布一条 {n} 秒后过期的保留消息"},
