@@ -36,7 +36,7 @@ var sections = []section{
 	{Path: "/broker", Nav: "nav.broker", Title: "broker.title", Summary: "broker.summary", Page: func() goapp.Composer { return &brokerPage{} }},
 	{Path: "/fleet", Nav: "nav.fleet", Title: "fleet.title", Summary: "fleet.summary", Page: func() goapp.Composer { return &fleetPage{} }},
 	{Path: "/topics", Nav: "nav.topics", Title: "topics.title", Summary: "topics.summary", Page: func() goapp.Composer { return &topicsPage{} }},
-	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary"},
+	{Path: "/visualize", Nav: "nav.visualize", Title: "visualize.title", Summary: "visualize.summary", Page: func() goapp.Composer { return &visualizePage{} }},
 	{Path: "/lessons", Nav: "nav.lessons", Title: "lessons.title", Summary: "lessons.summary", Page: func() goapp.Composer { return &lessonsPage{} }},
 }
 

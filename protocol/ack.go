@@ -79,36 +79,12 @@ func (p *Pubcomp) AppendTo(dst []byte) ([]byte, error) { return (*ack)(p).append
 
 func (p *ack) decode(c *cursor, t Type, code *fieldDef) error {
 	p.Version = c.v
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	var err error
-	if p.PacketID, err = c.u16(fPacketID); err != nil {
-		return err
+	if p.PacketID, err = c.packetID(); err != nil {
+		return err // the PUBLISH's own identifier [MQTT-2.3.1-6] (3.1.1) [MQTT-2.2.1-5] (5.0), never 0
 	}
-	if p.PacketID == 0 {
-		return ErrPacketIDZero // the PUBLISH's own identifier [MQTT-2.3.1-6] (3.1.1) [MQTT-2.2.1-5] (5.0), never 0
-	}
-	p.ReasonCode = Success
-	if c.v != V5 || c.left() == 0 {
-		p.Props.reset()
-		return nil // the reason code and properties may be omitted (§3.4.2.1)
-	}
-	rc, err := c.u8(code)
-	if err != nil {
-		return err
-	}
-	p.ReasonCode = ReasonCode(rc)
-	if c.ex != nil {
-		c.ex.setValue(codeValue(p.ReasonCode, t) + ": " + p.ReasonCode.Meaning())
-	}
-	if !p.ReasonCode.AllowedIn(t) {
-		return badReasonCode(p.ReasonCode, t) // [MQTT-3.4.2-1] [MQTT-3.5.2-1] [MQTT-3.6.2-1] [MQTT-3.7.2-1]
-	}
-	if c.left() == 0 {
-		p.Props.reset()
-		return nil // §3.4.2.2: no property length means no properties
-	}
-	return p.Props.decode(c, t)
+	return decodeCodeAndProps(c, t, code, &p.ReasonCode, &p.Props) // both may be omitted (§3.4.2.1, §3.4.2.2)
 }
 
 func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
@@ -118,31 +94,66 @@ func (p *ack) appendTo(dst []byte, t Type) ([]byte, error) {
 	if p.PacketID == 0 {
 		return dst, ErrPacketIDZero
 	}
-	flags := requiredFlags[t]
 	if p.Version != V5 {
-		dst, _ = appendHeader(dst, t, flags, 2)
-		return appendUint16(dst, p.PacketID), nil
+		dst, _ = appendHeader(dst, t, requiredFlags[t], 2)
+		return put16(dst, p.PacketID), nil
 	}
-	if !p.ReasonCode.AllowedIn(t) {
-		return dst, badReasonCode(p.ReasonCode, t)
+	return appendCodeAndProps(dst, t, p.PacketID, p.ReasonCode, &p.Props)
+}
+
+// decodeCodeAndProps reads the end that the publish acknowledgements,
+// DISCONNECT and AUTH share in 5.0: a reason code and properties, both
+// left out when the code is Success and there are no properties, the
+// properties alone left out when there are none. Before 5.0 there is
+// neither.
+func decodeCodeAndProps(c *cursor, t Type, f *fieldDef, rc *ReasonCode, props *Properties) error {
+	*rc = Success
+	var err error
+	if c.v == V5 && c.left() > 0 {
+		// §3.4.2.2: no property length after the code means no properties.
+		if err = c.reasonCode(rc, f, t); err == nil && c.left() > 0 {
+			return props.decode(c, t)
+		}
 	}
-	props, err := p.Props.size(t)
+	props.reset()
+	return err
+}
+
+// appendCodeAndProps encodes the packets decodeCodeAndProps reads: a
+// packet identifier when id is not 0, then the reason code and the
+// properties, left out as decodeCodeAndProps allows.
+func appendCodeAndProps(dst []byte, t Type, id uint16, code ReasonCode, props *Properties) ([]byte, error) {
+	if !code.AllowedIn(t) {
+		return dst, badReasonCode(code, t)
+	}
+	ps, err := props.size(t)
 	if err != nil {
 		return dst, err
 	}
-	switch {
-	case props == 0 && p.ReasonCode == Success:
-		dst, _ = appendHeader(dst, t, flags, 2)
-		return appendUint16(dst, p.PacketID), nil
-	case props == 0:
-		dst, _ = appendHeader(dst, t, flags, 3)
-		return append(appendUint16(dst, p.PacketID), byte(p.ReasonCode)), nil
+	head := 0
+	if id != 0 {
+		head = 2
 	}
-	if dst, err = appendHeader(dst, t, flags, 3+VarintLen(uint32(props))+props); err != nil {
+	rem := head
+	if ps.n > 0 || code != Success {
+		rem++
+	}
+	if ps.n > 0 {
+		rem += ps.total()
+	}
+	if dst, err = appendHeader(dst, t, requiredFlags[t], rem); err != nil {
 		return dst, err
 	}
-	dst = append(appendUint16(dst, p.PacketID), byte(p.ReasonCode))
-	return p.Props.appendTo(dst, props), nil
+	if id != 0 {
+		dst = put16(dst, id)
+	}
+	if rem > head {
+		dst = put8(dst, byte(code))
+	}
+	if ps.n > 0 {
+		dst = props.appendTo(dst, ps)
+	}
+	return dst, nil
 }
 
 // Pingreq asks the server to answer with PINGRESP: proof both ends and the
@@ -180,28 +191,9 @@ type Disconnect struct {
 func (*Disconnect) Type() Type { return DISCONNECT }
 
 func (p *Disconnect) decode(c *cursor, h FixedHeader) error {
-	p.Version, p.ReasonCode = c.v, Success
-	p.Props.reset()
-	if c.v != V5 || c.left() == 0 {
-		return nil
-	}
-	c.group("Variable header")
-	defer c.endGroup()
-	rc, err := c.u8(fDisconnectCode)
-	if err != nil {
-		return err
-	}
-	p.ReasonCode = ReasonCode(rc)
-	if c.ex != nil {
-		c.ex.setValue(codeValue(p.ReasonCode, DISCONNECT) + ": " + p.ReasonCode.Meaning())
-	}
-	if !p.ReasonCode.AllowedIn(DISCONNECT) {
-		return badReasonCode(p.ReasonCode, DISCONNECT) // [MQTT-3.14.2-1]
-	}
-	if c.left() == 0 {
-		return nil
-	}
-	return p.Props.decode(c, DISCONNECT)
+	p.Version = c.v
+	c.section("Variable header")
+	return decodeCodeAndProps(c, DISCONNECT, fDisconnectCode, &p.ReasonCode, &p.Props) // [MQTT-3.14.2-1]
 }
 
 // AppendTo appends the encoded DISCONNECT to dst.
@@ -212,30 +204,7 @@ func (p *Disconnect) AppendTo(dst []byte) ([]byte, error) {
 	if p.Version != V5 {
 		return append(dst, byte(DISCONNECT)<<4, 0), nil
 	}
-	return appendCodeAndProps(dst, DISCONNECT, p.ReasonCode, &p.Props)
-}
-
-// appendCodeAndProps encodes the body DISCONNECT and AUTH share: a reason
-// code and properties, both omitted when the code is Success and there are
-// no properties, the properties alone omitted when empty.
-func appendCodeAndProps(dst []byte, t Type, code ReasonCode, props *Properties) ([]byte, error) {
-	if !code.AllowedIn(t) {
-		return dst, badReasonCode(code, t)
-	}
-	n, err := props.size(t)
-	if err != nil {
-		return dst, err
-	}
-	switch {
-	case n == 0 && code == Success:
-		return append(dst, byte(t)<<4, 0), nil
-	case n == 0:
-		return append(dst, byte(t)<<4, 1, byte(code)), nil
-	}
-	if dst, err = appendHeader(dst, t, 0, 1+VarintLen(uint32(n))+n); err != nil {
-		return dst, err
-	}
-	return props.appendTo(append(dst, byte(code)), n), nil
+	return appendCodeAndProps(dst, DISCONNECT, 0, p.ReasonCode, &p.Props)
 }
 
 // Auth is the AUTH packet of MQTT 5.0's extended authentication (§3.15).
@@ -248,28 +217,10 @@ type Auth struct {
 func (*Auth) Type() Type { return AUTH }
 
 func (p *Auth) decode(c *cursor, h FixedHeader) error {
-	p.ReasonCode = Success
-	p.Props.reset()
-	if c.left() == 0 {
-		return nil // §3.15.2.1: Success with no properties may be omitted
-	}
-	c.group("Variable header")
-	defer c.endGroup()
-	rc, err := c.u8(fAuthCode)
-	if err != nil {
-		return err
-	}
-	p.ReasonCode = ReasonCode(rc)
-	if c.ex != nil {
-		c.ex.setValue(codeValue(p.ReasonCode, AUTH) + ": " + p.ReasonCode.Meaning())
-	}
-	if !p.ReasonCode.AllowedIn(AUTH) {
-		return badReasonCode(p.ReasonCode, AUTH) // [MQTT-3.15.2-1]
-	}
-	if c.left() > 0 {
-		if err := p.Props.decode(c, AUTH); err != nil {
-			return err
-		}
+	empty := c.left() == 0 // §3.15.2.1: Success with no properties may be omitted
+	c.section("Variable header")
+	if err := decodeCodeAndProps(c, AUTH, fAuthCode, &p.ReasonCode, &p.Props); err != nil || empty {
+		return err // [MQTT-3.15.2-1]
 	}
 	if !p.Props.AuthMethod.Present {
 		// Only an AUTH of Remaining Length 0 may leave the method out;
@@ -283,13 +234,13 @@ func (p *Auth) decode(c *cursor, h FixedHeader) error {
 // AppendTo appends the encoded AUTH to dst (AUTH exists only in 5.0).
 func (p *Auth) AppendTo(dst []byte) ([]byte, error) {
 	if !p.Props.AuthMethod.Present {
-		n, err := p.Props.size(AUTH)
-		if err == nil && (n > 0 || p.ReasonCode != Success) {
+		ps, err := p.Props.size(AUTH)
+		if err == nil && (ps.n > 0 || p.ReasonCode != Success) {
 			err = withDetail(ErrPropertyValue, "AUTH without Authentication Method") // §3.15.2.2.2
 		}
 		if err != nil {
 			return dst, err
 		}
 	}
-	return appendCodeAndProps(dst, AUTH, p.ReasonCode, &p.Props)
+	return appendCodeAndProps(dst, AUTH, 0, p.ReasonCode, &p.Props)
 }

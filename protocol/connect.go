@@ -40,7 +40,7 @@ const (
 )
 
 func (p *Connect) decode(c *cursor, h FixedHeader) error {
-	c.group("Variable header")
+	c.section("Variable header")
 	name, err := c.utf8(fProtocolName)
 	if err != nil {
 		return err
@@ -53,9 +53,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		return err
 	}
 	p.Version = Version(level)
-	if c.ex != nil {
-		c.ex.setValue(itoa(int(level)) + " (MQTT " + p.Version.String() + ")")
-	}
 	if !p.Version.Valid() || string(name) != p.Version.ProtocolName() {
 		return ErrProtocolLevel // [MQTT-3.1.2-2]
 	}
@@ -66,9 +63,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	flags, err := c.u8(fConnectFlags)
 	if err != nil {
 		return err
-	}
-	if c.ex != nil {
-		c.ex.setValue(describeConnectFlags(flags, p.Version))
 	}
 	if flags&flagReserved != 0 {
 		return ErrConnectReserved // [MQTT-3.1.2-3]
@@ -91,23 +85,10 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	if p.KeepAlive, err = c.u16(fKeepAlive); err != nil {
 		return err
 	}
-	if c.ex != nil {
-		c.ex.setValue(itoa(int(p.KeepAlive)) + " s")
+	if err := p.Props.decode(c, CONNECT); err != nil {
+		return err
 	}
-	if p.Version == V5 {
-		if err := p.Props.decode(c, CONNECT); err != nil {
-			return err
-		}
-		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
-		}
-	} else {
-		p.Props.reset()
-	}
-	c.endGroup()
-
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	id, err := c.utf8(fClientID)
 	if err != nil {
 		return err
@@ -117,10 +98,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 	if flags&flagWill != 0 {
 		w := &WillMessage{QoS: willQoS, Retain: flags&flagWillRetain != 0}
 		p.Will = w
-		if p.Version == V5 {
-			if err := w.Props.decode(c, Will); err != nil {
-				return err
-			}
+		if err := w.Props.decode(c, Will); err != nil {
+			return err
 		}
 		topic, err := c.utf8(fWillTopic)
 		if err != nil {
@@ -132,9 +111,6 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 		}
 		if w.Payload, err = c.binary(fWillPayload); err != nil {
 			return err
-		}
-		if c.ex != nil {
-			c.ex.setValue(payloadValue(w.Payload))
 		}
 	}
 	p.Username, p.Password = Opt[string]{}, Opt[[]byte]{}
@@ -151,21 +127,8 @@ func (p *Connect) decode(c *cursor, h FixedHeader) error {
 			return err
 		}
 		p.Password = Some(pw)
-		if c.ex != nil && len(pw) > 0 {
-			c.ex.setValue("(" + bytesOf(len(pw)) + ", not shown)")
-		}
 	}
 	return nil
-}
-
-func describeConnectFlags(f byte, v Version) string {
-	clean := "Clean Session "
-	if v == V5 {
-		clean = "Clean Start "
-	}
-	return "User Name " + bit(f, 7) + ", Password " + bit(f, 6) + ", Will Retain " + bit(f, 5) +
-		", Will QoS " + itoa(int(f&flagWillQoS>>3)) + ", Will " + bit(f, 2) + ", " + clean + bit(f, 1) +
-		", Reserved " + bit(f, 0)
 }
 
 // AppendTo appends the encoded CONNECT to dst.
@@ -183,13 +146,13 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 		return dst, withDetail(err, "client identifier")
 	}
 	n := 2 + len(name) + 1 + 1 + 2 + 2 + len(p.ClientID)
-	var props, willProps int
+	var props, willProps propsSize
 	var err error
 	if v == V5 {
 		if props, err = p.Props.size(CONNECT); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	if w := p.Will; w != nil {
 		if w.QoS > QoS2 {
@@ -209,7 +172,7 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 			if willProps, err = w.Props.size(Will); err != nil {
 				return dst, err
 			}
-			n += VarintLen(uint32(willProps)) + willProps
+			n += willProps.total()
 		}
 		n += 2 + len(w.Topic) + 2 + len(w.Payload)
 	}
@@ -233,25 +196,25 @@ func (p *Connect) AppendTo(dst []byte) ([]byte, error) {
 	if dst, err = appendHeader(dst, CONNECT, 0, n); err != nil {
 		return dst, err
 	}
-	dst = appendString(dst, name)
-	dst = append(dst, byte(v), flags)
-	dst = appendUint16(dst, p.KeepAlive)
+	dst = putString(dst, name)
+	dst = put8(put8(dst, byte(v)), flags)
+	dst = put16(dst, p.KeepAlive)
 	if v == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
-	dst = appendString(dst, p.ClientID)
+	dst = putString(dst, p.ClientID)
 	if w := p.Will; w != nil {
 		if v == V5 {
 			dst = w.Props.appendTo(dst, willProps)
 		}
-		dst = appendString(dst, w.Topic)
-		dst = appendBinary(dst, w.Payload)
+		dst = putString(dst, w.Topic)
+		dst = putBinary(dst, w.Payload)
 	}
 	if p.Username.Present {
-		dst = appendString(dst, p.Username.Value)
+		dst = putString(dst, p.Username.Value)
 	}
 	if p.Password.Present {
-		dst = appendBinary(dst, p.Password.Value)
+		dst = putBinary(dst, p.Password.Value)
 	}
 	return dst, nil
 }
@@ -271,8 +234,7 @@ func (*Connack) Type() Type { return CONNACK }
 
 func (p *Connack) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
-	defer c.endGroup()
+	c.section("Variable header")
 	flags, err := c.u8(fConnackFlags)
 	if err != nil {
 		return err
@@ -283,44 +245,24 @@ func (p *Connack) decode(c *cursor, h FixedHeader) error {
 		return ErrConnackReserved // [MQTT-3.2.2-1] (5.0), §3.2.2.1 (3.1.1)
 	}
 	p.SessionPresent = flags&1 != 0
-	if c.ex != nil && c.v != V31 {
-		c.ex.setValue("Session Present " + bit(flags, 0))
-	}
-	code, err := c.u8(fConnackCode)
-	if err != nil {
-		return err
-	}
 	if c.v == V5 {
-		p.ReasonCode = ReasonCode(code)
-		if c.ex != nil {
-			c.ex.setValue(codeValue(p.ReasonCode, CONNACK) + ": " + p.ReasonCode.Meaning())
-		}
-		if !p.ReasonCode.AllowedIn(CONNACK) {
-			return badReasonCode(p.ReasonCode, CONNACK) // [MQTT-3.2.2-8]
+		if err := c.reasonCode(&p.ReasonCode, fConnackCode, CONNACK); err != nil {
+			return err // [MQTT-3.2.2-8]
 		}
 	} else {
+		code, err := c.u8(fConnackCode)
+		if err != nil {
+			return err
+		}
 		if code > 5 {
 			return withDetail(ErrBadReturnCode, "CONNACK return code 0x"+hex2(code)) // §3.2.2.3: 6-255 reserved
 		}
 		p.ReasonCode = reasonFromReturnCode[code]
-		if c.ex != nil {
-			c.ex.setValue("0x" + hex2(code) + " " + returnCodeNames[code])
-		}
 	}
 	if p.SessionPresent && p.ReasonCode != Success {
 		return ErrConnackSessionPresent // [MQTT-3.2.2-4] (3.1.1) [MQTT-3.2.2-6] (5.0)
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, CONNACK); err != nil {
-			return err
-		}
-		if p.Props.AuthData.Present && !p.Props.AuthMethod.Present {
-			return withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.2.2.3.18
-		}
-	} else {
-		p.Props.reset()
-	}
-	return nil
+	return p.Props.decode(c, CONNACK)
 }
 
 // AppendTo appends the encoded CONNACK to dst.
@@ -337,7 +279,7 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	}
 	if p.Version != V5 {
 		dst, _ = appendHeader(dst, CONNACK, 0, 2)
-		return append(dst, flags, ConnackReturnCode(p.ReasonCode)), nil
+		return put8(put8(dst, flags), ConnackReturnCode(p.ReasonCode)), nil
 	}
 	if !p.ReasonCode.AllowedIn(CONNACK) {
 		return dst, badReasonCode(p.ReasonCode, CONNACK)
@@ -346,9 +288,9 @@ func (p *Connack) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if dst, err = appendHeader(dst, CONNACK, 0, 2+VarintLen(uint32(props))+props); err != nil {
+	if dst, err = appendHeader(dst, CONNACK, 0, 2+props.total()); err != nil {
 		return dst, err
 	}
-	dst = append(dst, flags, byte(p.ReasonCode))
+	dst = put8(put8(dst, flags), byte(p.ReasonCode))
 	return p.Props.appendTo(dst, props), nil
 }

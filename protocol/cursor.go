@@ -16,58 +16,40 @@ type cursor struct {
 
 func (c *cursor) left() int { return c.end - c.off }
 
-// take returns the next n bytes and records them as field f.
-func (c *cursor) take(n int, f *fieldDef) ([]byte, error) {
+// take returns the next n bytes.
+func (c *cursor) take(n int) ([]byte, error) {
 	if n > c.end-c.off || n < 0 {
 		return nil, ErrTruncated
 	}
 	c.start = c.off
-	b := c.b[c.off : c.off+n : c.off+n]
 	c.off += n
-	if c.ex != nil {
-		c.ex.add(f, c.start, n, "")
+	return c.b[c.start:c.off:c.off], nil
+}
+
+// uint reads an n-byte big-endian integer (n is 1, 2 or 4) as field f.
+func (c *cursor) uint(n int, f *fieldDef) (uint32, error) {
+	b, err := c.take(n)
+	if err != nil {
+		return 0, err
 	}
-	return b, nil
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showNum)
+	}
+	var x uint32
+	for _, v := range b {
+		x = x<<8 | uint32(v)
+	}
+	return x, nil
 }
 
 func (c *cursor) u8(f *fieldDef) (byte, error) {
-	if c.off >= c.end {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	x := c.b[c.off]
-	c.off++
-	if c.ex != nil {
-		c.ex.add(f, c.start, 1, itoa(int(x)))
-	}
-	return x, nil
+	x, err := c.uint(1, f)
+	return byte(x), err
 }
 
 func (c *cursor) u16(f *fieldDef) (uint16, error) {
-	if c.end-c.off < 2 {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	x := uint16(c.b[c.off])<<8 | uint16(c.b[c.off+1])
-	c.off += 2
-	if c.ex != nil {
-		c.ex.add(f, c.start, 2, itoa(int(x)))
-	}
-	return x, nil
-}
-
-func (c *cursor) u32(f *fieldDef) (uint32, error) {
-	if c.end-c.off < 4 {
-		return 0, ErrTruncated
-	}
-	c.start = c.off
-	b := c.b[c.off : c.off+4]
-	x := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	c.off += 4
-	if c.ex != nil {
-		c.ex.add(f, c.start, 4, itoa(int(x)))
-	}
-	return x, nil
+	x, err := c.uint(2, f)
+	return uint16(x), err
 }
 
 func (c *cursor) varint(f *fieldDef) (uint32, error) {
@@ -79,67 +61,91 @@ func (c *cursor) varint(f *fieldDef) (uint32, error) {
 	if n == 0 {
 		return 0, ErrTruncated
 	}
-	c.start = c.off
-	c.off += n
+	b, _ := c.take(n) // within c.end: ParseVarint read these bytes
 	if c.ex != nil {
-		c.ex.add(f, c.start, n, itoa(int(x)))
+		c.ex.add(f, c.start, b, showVarint)
 	}
 	return x, nil
 }
 
-// strLen reads the two-byte length that prefixes field f.
-func (c *cursor) strLen(f *fieldDef) (int, error) {
-	if c.end-c.off < 2 {
-		return 0, ErrTruncated
+// packetID reads a Packet Identifier, which is never 0 [MQTT-2.3.1-1]
+// [MQTT-2.2.1-3]; the identifier read is returned with the error.
+func (c *cursor) packetID() (uint16, error) {
+	id, err := c.u16(fPacketID)
+	if err == nil && id == 0 {
+		err = ErrPacketIDZero
 	}
-	c.start = c.off
-	n := int(c.b[c.off])<<8 | int(c.b[c.off+1])
-	c.off += 2
-	if c.ex != nil {
-		c.ex.addLength(f, c.start, n)
-	}
-	return n, nil
+	return id, err
 }
 
-// binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).
-func (c *cursor) binary(f *fieldDef) ([]byte, error) {
-	n, err := c.strLen(f)
+// reasonCode reads the reason code of a packet of type t as field f into
+// *rc. In 5.0 a code t may not carry is an error; the code is stored all
+// the same, as the packet's content so far.
+func (c *cursor) reasonCode(rc *ReasonCode, f *fieldDef, t Type) error {
+	b, err := c.u8(f)
+	if err != nil {
+		return err
+	}
+	*rc = ReasonCode(b)
+	if c.v == V5 && !rc.AllowedIn(t) {
+		return badReasonCode(*rc, t) // [MQTT-3.2.2-8] [MQTT-3.4.2-1] ... the rule of each type
+	}
+	return nil
+}
+
+// field reads a field of f prefixed by its two-byte length: binary data
+// or a UTF-8 string, as show says.
+func (c *cursor) field(f *fieldDef, show int) ([]byte, error) {
+	b, err := c.take(2)
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.take(n, f)
-	if err == nil && c.ex != nil {
-		c.ex.setValue(hexValue(b))
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showLength)
 	}
-	return b, err
+	if b, err = c.take(int(b[0])<<8 | int(b[1])); err != nil {
+		return nil, err
+	}
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, show)
+	}
+	return b, nil
 }
+
+// binary reads two-byte-length-prefixed binary data (§1.5.6 of 5.0).
+func (c *cursor) binary(f *fieldDef) ([]byte, error) { return c.field(f, showBinary) }
 
 // utf8 reads a length-prefixed UTF-8 string and checks it (§1.5.3 of
 // 3.1.1, §1.5.4 of 5.0). It returns the bytes; the caller makes a string
 // of them, or reuses one it has (see internString).
 func (c *cursor) utf8(f *fieldDef) ([]byte, error) {
-	n, err := c.strLen(f)
+	b, err := c.field(f, showString)
 	if err != nil {
 		return nil, err
-	}
-	b, err := c.take(n, f)
-	if err != nil {
-		return nil, err
-	}
-	if c.ex != nil {
-		c.ex.setValue(quote(b))
 	}
 	return b, validUTF8(b)
 }
 
 // rest returns everything up to the end of the packet as field f.
 func (c *cursor) rest(f *fieldDef) []byte {
-	b, _ := c.take(c.end-c.off, f)
+	b, _ := c.take(c.end - c.off)
+	if c.ex != nil {
+		c.ex.add(f, c.start, b, showNone)
+	}
 	return b
 }
 
 // Explain helpers: no-ops unless explaining.
 
+// section starts a top-level part of the packet, "Variable header" or
+// "Payload", ending the part before it.
+func (c *cursor) section(name string) {
+	if c.ex != nil {
+		c.ex.path = append(c.ex.path[:0], name)
+	}
+}
+
+// group opens a part nested in the current one, closed by endGroup.
 func (c *cursor) group(name string) {
 	if c.ex != nil {
 		c.ex.path = append(c.ex.path, name)

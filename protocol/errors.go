@@ -1,7 +1,5 @@
 package protocol
 
-import "errors"
-
 // Error is a violation of the protocol found by the codec. Code is the
 // reason code the receiver answers with (in a DISCONNECT or CONNACK for 5.0;
 // 3.x peers are simply disconnected), Rule the normative statement broken.
@@ -23,8 +21,19 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string {
-	return "mqtt: " + e.Msg + ruleSuffix(e.Rule) + " (0x" + hex2(byte(e.Code)) + " " + e.Code.String() + ")"
+func (e *Error) Error() string { return e.format("", e.Rule) }
+
+// format writes e as "mqtt: msg: detail [rule] (0x82 Protocol Error)",
+// leaving out an empty detail or rule.
+func (e *Error) format(detail, rule string) string {
+	s := "mqtt: " + e.Msg
+	if detail != "" {
+		s += ": " + detail
+	}
+	if rule != "" {
+		s += " [" + rule + "]"
+	}
+	return s + " (0x" + hex2(byte(e.Code)) + " " + e.Code.String() + ")"
 }
 
 // detailed is an *Error with context (which property, which byte) and
@@ -35,9 +44,7 @@ type detailed struct {
 	detail string
 }
 
-func (d *detailed) Error() string {
-	return "mqtt: " + d.err.Msg + ": " + d.detail + ruleSuffix(d.ruleOf()) + " (0x" + hex2(byte(d.err.Code)) + " " + d.err.Code.String() + ")"
-}
+func (d *detailed) Error() string { return d.err.format(d.detail, d.ruleOf()) }
 
 func (d *detailed) Unwrap() error { return d.err }
 
@@ -46,13 +53,6 @@ func (d *detailed) ruleOf() string {
 		return d.rule
 	}
 	return d.err.Rule
-}
-
-func ruleSuffix(rule string) string {
-	if rule == "" {
-		return ""
-	}
-	return " [" + rule + "]"
 }
 
 // withDetail adds context to one of the codec's errors, keeping errors.Is.
@@ -66,11 +66,52 @@ func withRule(err *Error, rule, detail string) error {
 
 // asError returns the *Error inside err, or nil.
 func asError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
+	_, e := find(err, false)
+	return e
+}
+
+// find returns the first *detailed (when detail is set) or *Error in
+// err's tree, searched depth first as errors.As searches it: err itself,
+// its As method, then what Unwrap returns. It is errors.As for the
+// codec's two types without the reflection errors.As costs a wasm build.
+func find(err error, detail bool) (*detailed, *Error) {
+	for err != nil {
+		switch x := err.(type) {
+		case *Error:
+			if detail {
+				return nil, nil // an *Error wraps nothing
+			}
+			return nil, x
+		case *detailed:
+			if detail {
+				return x, nil
+			}
+			return nil, x.err
+		}
+		if a, ok := err.(interface{ As(any) bool }); ok {
+			if detail {
+				if d := new(*detailed); a.As(d) {
+					return *d, nil
+				}
+			} else if e := new(*Error); a.As(e) {
+				return nil, *e
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range u.Unwrap() {
+				if d, e := find(err, detail); d != nil || e != nil {
+					return d, e
+				}
+			}
+			return nil, nil
+		default:
+			return nil, nil
+		}
 	}
-	return nil
+	return nil, nil
 }
 
 // ReasonCodeOf returns the reason code carried by err: Success for nil,
@@ -79,8 +120,7 @@ func ReasonCodeOf(err error) ReasonCode {
 	if err == nil {
 		return Success
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Code
 	}
 	return UnspecifiedError
@@ -90,12 +130,10 @@ func ReasonCodeOf(err error) ReasonCode {
 // the rule of the packet type when the check has one per type (a reason
 // code not allowed in a PUBACK cites MQTT-3.4.2-1), else the *Error's Rule.
 func RuleOf(err error) string {
-	var d *detailed
-	if errors.As(err, &d) {
+	if d, _ := find(err, true); d != nil {
 		return d.ruleOf()
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Rule
 	}
 	return ""

@@ -65,46 +65,53 @@ func Explain(raw []byte, v Version) Explanation {
 	ex := &explainer{v: v}
 	out := Explanation{Version: v}
 	c := cursor{b: raw, end: len(raw), v: v, ex: ex}
-	fail := func(err error, at int) Explanation {
-		out.Fields, out.Err, out.ErrOffset = ex.build(), err, at
-		return out
+	if at, err := explain(&c, &out); err != nil {
+		out.Err, out.ErrOffset = err, at
 	}
+	out.Fields = ex.build()
+	return out
+}
 
+// explain decodes the packet in c.b into out.Packet, which c.ex
+// annotates, and returns the error and the offset of the bytes it is
+// about.
+func explain(c *cursor, out *Explanation) (at int, err error) {
+	ex := c.ex
 	ex.path = append(ex.path, "Fixed header")
 	first, err := c.u8(fHeaderByte)
 	if err != nil {
-		return fail(err, 0)
+		return 0, err
 	}
 	h := FixedHeader{Type: Type(first >> 4), Flags: first & 0x0f}
-	ex.setValue(describeHeaderByte(h))
+	ex.typ = h.Type
 	rem, err := c.varint(fRemainingLength)
 	if err != nil {
-		return fail(err, c.off)
+		return c.off, err
 	}
 	h.Remaining = int(rem)
-	ex.setValue(bytesOf(h.Remaining) + " follow")
 	ex.path = ex.path[:0]
 
+	v := c.v
 	if h.Type == CONNECT {
 		// The version of a CONNECT is its own protocol level.
 		v, c.v, ex.v = 0, 0, 0
 	}
 	out.Packet = New(h.Type)
-	if out.Packet == nil || (h.Type != CONNECT && !v.Valid()) {
-		if out.Packet == nil {
-			return fail(ErrReservedType, 0)
-		}
-		return fail(ErrVersionUnknown, 0)
+	if out.Packet == nil {
+		return 0, ErrReservedType
+	}
+	if h.Type != CONNECT && !v.Valid() {
+		return 0, ErrVersionUnknown
 	}
 	if err := h.check(v); err != nil {
-		return fail(err, 0)
+		return 0, err
 	}
 	c.end = c.off + h.Remaining
-	if c.end > len(raw) {
-		c.end, c.truncated = len(raw), true
+	if c.end > len(c.b) {
+		c.end, c.truncated = len(c.b), true
 	}
 	c.start = 0 // an error before the first field of the body is about the header's flags
-	err = out.Packet.decode(&c, h)
+	err = out.Packet.decode(c, h)
 	if cn, ok := out.Packet.(*Connect); ok {
 		out.Version, ex.v = cn.Version, cn.Version
 	}
@@ -114,22 +121,22 @@ func Explain(raw []byte, v Version) Explanation {
 	missing := err != nil && c.truncated && c.off == c.end && c.start == c.off
 	switch {
 	case err == ErrTruncated || (err == nil && c.truncated) || missing:
-		return fail(ErrTruncated, c.off)
+		return c.off, ErrTruncated
 	case err != nil:
-		return fail(err, c.start)
+		return c.start, err
 	case c.off != c.end:
-		return fail(ErrTrailingBytes, c.off)
-	case len(raw) > c.end:
-		return fail(ErrTrailingBytes, c.end)
+		return c.off, ErrTrailingBytes
+	case len(c.b) > c.end:
+		return c.end, ErrTrailingBytes
 	}
-	out.Fields = ex.build()
-	return out
+	return 0, nil
 }
 
 // explainer collects the fields the cursor reads. Fields are built at the
 // end, once the version is known: a CONNECT declares it half-way through.
 type explainer struct {
 	v       Version
+	typ     Type // of the packet explained
 	path    []string
 	entries []entry
 }
@@ -143,12 +150,81 @@ type entry struct {
 	isLength bool
 }
 
-func (e *explainer) add(f *fieldDef, off, n int, value string) {
-	e.entries = append(e.entries, entry{def: f, off: off, n: n, path: e.pathCopy(), value: value})
-}
-
-func (e *explainer) addLength(f *fieldDef, off, n int) {
-	e.entries = append(e.entries, entry{def: f, off: off, n: 2, path: e.pathCopy(), value: bytesOf(n), isLength: true})
+// add records field f, the bytes b found at offset off, and shows its
+// value as f says or else as show, the wire type read, says.
+func (e *explainer) add(f *fieldDef, off int, b []byte, show int) {
+	en := entry{def: f, off: off, n: len(b), path: e.pathCopy()}
+	if f.show != 0 && show != showLength {
+		show = int(f.show)
+	}
+	x := 0 // the value of a number
+	if show == showVarint || show == showRemaining || show == showPropLength || show == showPropID {
+		v, _, _ := ParseVarint(b)
+		x = int(v)
+	} else if len(b) <= 4 {
+		for _, v := range b {
+			x = x<<8 | int(v)
+		}
+	}
+	switch show {
+	case showNum, showVarint:
+		en.value = itoa(x)
+	case showLength:
+		en.value, en.isLength = bytesOf(x), true
+	case showString:
+		en.value = quote(b)
+	case showBinary:
+		en.value = hexValue(b)
+	case showHeader:
+		en.value = describeHeaderByte(FixedHeader{Type: Type(x >> 4), Flags: byte(x) & 0x0f})
+	case showRemaining:
+		en.value = bytesOf(x) + " follow"
+	case showLevel:
+		en.value = itoa(x) + " (MQTT " + Version(x).String() + ")"
+	case showConnectFlags:
+		flags := connectFlags
+		if e.v != V5 {
+			flags = connectFlags311
+		}
+		en.value = describeFlags(byte(x), flags)
+	case showConnackFlags:
+		if e.v == V31 {
+			en.value = itoa(x) // unused in 3.1
+		} else {
+			en.value = describeFlags(byte(x), connackFlags)
+		}
+	case showSeconds:
+		en.value = itoa(x) + " s"
+	case showPayload:
+		en.value = payloadValue(b)
+	case showSecret:
+		if len(b) == 0 {
+			en.value = hexValue(b)
+		} else {
+			en.value = "(" + bytesOf(len(b)) + ", not shown)"
+		}
+	case showCode:
+		rc := ReasonCode(x)
+		if e.typ == CONNACK && e.v != V5 {
+			en.value = itoa(x)
+			if x < len(returnCodeNames) {
+				en.value = "0x" + hex2(byte(x)) + " " + returnCodeNames[x]
+			}
+		} else {
+			en.value = codeValue(rc, e.typ) + ": " + rc.Meaning()
+		}
+	case showSubOptions:
+		en.value = describeSubOptions(byte(x), e.v)
+	case showPropLength:
+		en.value = bytesOf(x) + " of properties"
+	case showPropID:
+		en.value = itoa(x)
+		if info := lookupProp(uint32(x)); info != nil {
+			en.value = "0x" + hex2(byte(x)) + " " + info.def.name
+			en.path, en.label = append(en.path, info.def.name), "Identifier"
+		}
+	}
+	e.entries = append(e.entries, en)
 }
 
 func (e *explainer) pathCopy() []string {
@@ -156,12 +232,6 @@ func (e *explainer) pathCopy() []string {
 		return nil
 	}
 	return append([]string(nil), e.path...)
-}
-
-func (e *explainer) setValue(s string) {
-	if len(e.entries) > 0 {
-		e.entries[len(e.entries)-1].value = s
-	}
 }
 
 func (e *explainer) build() []Field {
@@ -199,21 +269,45 @@ func specFor(v Version, s311, s5 string) string {
 }
 
 func describeHeaderByte(h FixedHeader) string {
-	s := h.Type.String() + " (" + itoa(int(h.Type)) + ")"
+	s := h.Type.String() + " (" + itoa(int(h.Type)) + "), "
 	if h.Type == PUBLISH {
-		return s + ", DUP " + bit(h.Flags, 3) + ", QoS " + itoa(int(h.Flags>>1&3)) + ", RETAIN " + bit(h.Flags, 0)
+		return s + describeFlags(h.Flags, publishFlags)
 	}
-	return s + ", flags " + bits4(h.Flags)
+	return s + "flags " + bits4(h.Flags)
 }
 
-func bit(b byte, i uint) string {
-	if b&(1<<i) != 0 {
-		return "1"
-	}
-	return "0"
+// bits4 shows the low four bits of b: "0010".
+func bits4(b byte) string {
+	return string([]byte{'0' + b>>3&1, '0' + b>>2&1, '0' + b>>1&1, '0' + b&1})
 }
 
-func bits4(b byte) string { return bit(b, 3) + bit(b, 2) + bit(b, 1) + bit(b, 0) }
+// flagField is a field of a byte of flags: its name, lowest bit and
+// width in bits.
+type flagField struct {
+	name        string
+	shift, bits uint8
+}
+
+// The fields of the bytes of flags Explain shows.
+var (
+	publishFlags    = []flagField{{"DUP", 3, 1}, {"QoS", 1, 2}, {"RETAIN", 0, 1}}
+	connectFlags    = []flagField{{"User Name", 7, 1}, {"Password", 6, 1}, {"Will Retain", 5, 1}, {"Will QoS", 3, 2}, {"Will", 2, 1}, {"Clean Start", 1, 1}, {"Reserved", 0, 1}}
+	connectFlags311 = []flagField{{"User Name", 7, 1}, {"Password", 6, 1}, {"Will Retain", 5, 1}, {"Will QoS", 3, 2}, {"Will", 2, 1}, {"Clean Session", 1, 1}, {"Reserved", 0, 1}}
+	connackFlags    = []flagField{{"Session Present", 0, 1}}
+	subOptions      = []flagField{{"QoS", 0, 2}, {"No Local", 2, 1}, {"Retain As Published", 3, 1}, {"Retain Handling", 4, 2}}
+)
+
+// describeFlags shows the value of each field of b: "DUP 0, QoS 1, RETAIN 0".
+func describeFlags(b byte, fields []flagField) string {
+	s := ""
+	for i, f := range fields {
+		if i > 0 {
+			s += ", "
+		}
+		s += f.name + " " + itoa(int(b>>f.shift&(1<<f.bits-1)))
+	}
+	return s
+}
 
 // quote shows a string value; long ones are cut.
 func quote(b []byte) string {
@@ -234,19 +328,16 @@ func hexValue(b []byte) string {
 	if len(b) == 0 {
 		return "(empty)"
 	}
-	n := len(b)
-	if n > max {
-		n = max
+	n := min(len(b), max)
+	out := make([]byte, 3*n-1)
+	for i := range out {
+		out[i] = ' '
 	}
-	out := make([]byte, 0, 3*n+16)
 	for i, x := range b[:n] {
-		if i > 0 {
-			out = append(out, ' ')
-		}
-		out = append(out, hexDigits[x>>4], hexDigits[x&15])
+		copy(out[3*i:], hex2(x))
 	}
 	if len(b) > max {
-		out = append(out, "… ("+itoa(len(b))+" bytes)"...)
+		return string(out) + "… (" + itoa(len(b)) + " bytes)"
 	}
 	return string(out)
 }
@@ -273,17 +364,6 @@ func payloadValue(b []byte) string {
 
 func codeValue(c ReasonCode, t Type) string {
 	return "0x" + hex2(byte(c)) + " " + c.NameIn(t)
-}
-
-// nameLast renames the last field recorded: it becomes name under a group
-// named group (a property's identifier, read before its name is known).
-func (e *explainer) nameLast(group, name string) {
-	if len(e.entries) == 0 {
-		return
-	}
-	en := &e.entries[len(e.entries)-1]
-	en.path = append(en.path, group)
-	en.label = name
 }
 
 func bytesOf(n int) string {

@@ -237,6 +237,24 @@ func TestGoldenPrefixes(t *testing.T) {
 	}
 }
 
+// TestGoldenAppendAfter encodes every golden packet after bytes already in
+// the buffer, with no spare capacity, with exactly the room the packet
+// needs and with more: the encoders reserve the packet's room once and
+// must write exactly into it, leaving what was there untouched.
+func TestGoldenAppendAfter(t *testing.T) {
+	t.Parallel()
+	for _, g := range allGolden() {
+		for _, spare := range []int{0, len(g.raw), len(g.raw) + 64} {
+			head := []byte{0xde, 0xad, 0xbe, 0xef}
+			dst := append(make([]byte, 0, len(head)+spare), head...)
+			got, err := g.want.AppendTo(dst)
+			if err != nil || !bytes.Equal(got[:len(head)], head) || !bytes.Equal(got[len(head):], g.raw) {
+				t.Fatalf("%s after %d bytes with %d spare: % x, %v; want % x", g.name, len(head), spare, got, err, g.raw)
+			}
+		}
+	}
+}
+
 // TestNames covers the String methods the inspector shows.
 func TestNames(t *testing.T) {
 	t.Parallel()

@@ -1,6 +1,9 @@
 package protocol
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Type is an MQTT control packet type (the high nibble of the first byte).
 type Type byte
@@ -48,31 +51,42 @@ type Packet interface {
 	decode(c *cursor, h FixedHeader) error
 }
 
-// newPacket is the one table from packet type to constructor.
-var newPacket = [16]func() Packet{
-	CONNECT:     func() Packet { return new(Connect) },
-	CONNACK:     func() Packet { return new(Connack) },
-	PUBLISH:     func() Packet { return new(Publish) },
-	PUBACK:      func() Packet { return new(Puback) },
-	PUBREC:      func() Packet { return new(Pubrec) },
-	PUBREL:      func() Packet { return new(Pubrel) },
-	PUBCOMP:     func() Packet { return new(Pubcomp) },
-	SUBSCRIBE:   func() Packet { return new(Subscribe) },
-	SUBACK:      func() Packet { return new(Suback) },
-	UNSUBSCRIBE: func() Packet { return new(Unsubscribe) },
-	UNSUBACK:    func() Packet { return new(Unsuback) },
-	PINGREQ:     func() Packet { return new(Pingreq) },
-	PINGRESP:    func() Packet { return new(Pingresp) },
-	DISCONNECT:  func() Packet { return new(Disconnect) },
-	AUTH:        func() Packet { return new(Auth) },
-}
-
 // New returns a new zero packet of type t, or nil for a reserved type.
+// It is the one place that maps a packet type to its Go type.
 func New(t Type) Packet {
-	if t >= 16 || newPacket[t] == nil {
-		return nil
+	switch t {
+	case CONNECT:
+		return new(Connect)
+	case CONNACK:
+		return new(Connack)
+	case PUBLISH:
+		return new(Publish)
+	case PUBACK:
+		return new(Puback)
+	case PUBREC:
+		return new(Pubrec)
+	case PUBREL:
+		return new(Pubrel)
+	case PUBCOMP:
+		return new(Pubcomp)
+	case SUBSCRIBE:
+		return new(Subscribe)
+	case SUBACK:
+		return new(Suback)
+	case UNSUBSCRIBE:
+		return new(Unsubscribe)
+	case UNSUBACK:
+		return new(Unsuback)
+	case PINGREQ:
+		return new(Pingreq)
+	case PINGRESP:
+		return new(Pingresp)
+	case DISCONNECT:
+		return new(Disconnect)
+	case AUTH:
+		return new(Auth)
 	}
-	return newPacket[t]()
+	return nil
 }
 
 // FixedHeader is the first part of every packet: the type, its four flag
@@ -169,11 +183,13 @@ func (c *cursor) finish(err error) error {
 
 var errTypeMismatch = errors.New("mqtt: DecodeInto: packet type does not match the fixed header")
 
-// appendHeader appends a fixed header announcing remaining bytes.
+// appendHeader appends a fixed header announcing remaining bytes, and
+// reserves room for them: the encoders put the rest of the packet there
+// (see the put functions in wire.go).
 func appendHeader(dst []byte, t Type, flags byte, remaining int) ([]byte, error) {
 	if remaining > MaxRemainingLength {
 		return dst, ErrPacketTooLarge
 	}
-	dst = append(dst, byte(t)<<4|flags)
-	return AppendVarint(dst, uint32(remaining)), nil
+	dst = slices.Grow(dst, 1+VarintLen(uint32(remaining))+remaining)
+	return putVarint(put8(dst, byte(t)<<4|flags), uint32(remaining)), nil
 }

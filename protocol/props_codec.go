@@ -1,9 +1,186 @@
 package protocol
 
+import "math/bits"
+
+// The property codec is one loop over propTable, keyed by identifier and
+// wire type, rather than code per property: a codec written out property
+// by property is several times larger in the browser build. The only code
+// that names each property is present, get and set below, which map an
+// identifier to its field of Properties.
+
+// present returns the set of properties p holds, one bit per identifier.
+func (p *Properties) present() uint64 {
+	m := b2u(p.PayloadFormat.Present) << PropPayloadFormat
+	m |= b2u(p.MessageExpiry.Present) << PropMessageExpiry
+	m |= b2u(p.ContentType.Present) << PropContentType
+	m |= b2u(p.ResponseTopic.Present) << PropResponseTopic
+	m |= b2u(p.CorrelationData.Present) << PropCorrelationData
+	m |= b2u(len(p.SubscriptionIDs) > 0) << PropSubscriptionID
+	m |= b2u(p.SessionExpiry.Present) << PropSessionExpiry
+	m |= b2u(p.AssignedClientID.Present) << PropAssignedClientID
+	m |= b2u(p.ServerKeepAlive.Present) << PropServerKeepAlive
+	m |= b2u(p.AuthMethod.Present) << PropAuthMethod
+	m |= b2u(p.AuthData.Present) << PropAuthData
+	m |= b2u(p.RequestProblemInfo.Present) << PropRequestProblemInfo
+	m |= b2u(p.WillDelay.Present) << PropWillDelay
+	m |= b2u(p.RequestResponseInfo.Present) << PropRequestResponseInfo
+	m |= b2u(p.ResponseInfo.Present) << PropResponseInfo
+	m |= b2u(p.ServerReference.Present) << PropServerReference
+	m |= b2u(p.ReasonString.Present) << PropReasonString
+	m |= b2u(p.ReceiveMaximum.Present) << PropReceiveMaximum
+	m |= b2u(p.TopicAliasMaximum.Present) << PropTopicAliasMaximum
+	m |= b2u(p.TopicAlias.Present) << PropTopicAlias
+	m |= b2u(p.MaximumQoS.Present) << PropMaximumQoS
+	m |= b2u(p.RetainAvailable.Present) << PropRetainAvailable
+	m |= b2u(len(p.User) > 0) << PropUser
+	m |= b2u(p.MaximumPacketSize.Present) << PropMaximumPacketSize
+	m |= b2u(p.WildcardSubAvailable.Present) << PropWildcardSubAvailable
+	m |= b2u(p.SubIDAvailable.Present) << PropSubIDAvailable
+	m |= b2u(p.SharedSubAvailable.Present) << PropSharedSubAvailable
+	return m
+}
+
+// b2u is 1 for true and 0 for false. Presence bits built from it form no
+// chain of conditional moves, which is several times slower.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// get returns the value of single-valued property id: x for a number,
+// s for a string. The two binary properties are read by bin.
+func (p *Properties) get(id PropID) (x uint32, s string) {
+	switch id {
+	case PropPayloadFormat:
+		x = uint32(p.PayloadFormat.Value)
+	case PropMessageExpiry:
+		x = p.MessageExpiry.Value
+	case PropContentType:
+		s = p.ContentType.Value
+	case PropResponseTopic:
+		s = p.ResponseTopic.Value
+	case PropSessionExpiry:
+		x = p.SessionExpiry.Value
+	case PropAssignedClientID:
+		s = p.AssignedClientID.Value
+	case PropServerKeepAlive:
+		x = uint32(p.ServerKeepAlive.Value)
+	case PropAuthMethod:
+		s = p.AuthMethod.Value
+	case PropRequestProblemInfo:
+		x = uint32(p.RequestProblemInfo.Value)
+	case PropWillDelay:
+		x = p.WillDelay.Value
+	case PropRequestResponseInfo:
+		x = uint32(p.RequestResponseInfo.Value)
+	case PropResponseInfo:
+		s = p.ResponseInfo.Value
+	case PropServerReference:
+		s = p.ServerReference.Value
+	case PropReasonString:
+		s = p.ReasonString.Value
+	case PropReceiveMaximum:
+		x = uint32(p.ReceiveMaximum.Value)
+	case PropTopicAliasMaximum:
+		x = uint32(p.TopicAliasMaximum.Value)
+	case PropTopicAlias:
+		x = uint32(p.TopicAlias.Value)
+	case PropMaximumQoS:
+		x = uint32(p.MaximumQoS.Value)
+	case PropRetainAvailable:
+		x = uint32(p.RetainAvailable.Value)
+	case PropMaximumPacketSize:
+		x = p.MaximumPacketSize.Value
+	case PropWildcardSubAvailable:
+		x = uint32(p.WildcardSubAvailable.Value)
+	case PropSubIDAvailable:
+		x = uint32(p.SubIDAvailable.Value)
+	case PropSharedSubAvailable:
+		x = uint32(p.SharedSubAvailable.Value)
+	}
+	return x, s
+}
+
+// bin returns the value of binary property id.
+func (p *Properties) bin(id PropID) []byte {
+	if id == PropAuthData {
+		return p.AuthData.Value
+	}
+	return p.CorrelationData.Value
+}
+
+// set stores the value of single-valued property id, present or not: x
+// for a number (of the property's width), s for a string, b for binary
+// data.
+func (p *Properties) set(id PropID, ok bool, x uint32, s string, b []byte) {
+	switch id {
+	case PropPayloadFormat:
+		p.PayloadFormat = Opt[byte]{byte(x), ok}
+	case PropMessageExpiry:
+		p.MessageExpiry = Opt[uint32]{x, ok}
+	case PropContentType:
+		p.ContentType = Opt[string]{s, ok}
+	case PropResponseTopic:
+		p.ResponseTopic = Opt[string]{s, ok}
+	case PropCorrelationData:
+		p.CorrelationData = Opt[[]byte]{b, ok}
+	case PropSessionExpiry:
+		p.SessionExpiry = Opt[uint32]{x, ok}
+	case PropAssignedClientID:
+		p.AssignedClientID = Opt[string]{s, ok}
+	case PropServerKeepAlive:
+		p.ServerKeepAlive = Opt[uint16]{uint16(x), ok}
+	case PropAuthMethod:
+		p.AuthMethod = Opt[string]{s, ok}
+	case PropAuthData:
+		p.AuthData = Opt[[]byte]{b, ok}
+	case PropRequestProblemInfo:
+		p.RequestProblemInfo = Opt[byte]{byte(x), ok}
+	case PropWillDelay:
+		p.WillDelay = Opt[uint32]{x, ok}
+	case PropRequestResponseInfo:
+		p.RequestResponseInfo = Opt[byte]{byte(x), ok}
+	case PropResponseInfo:
+		p.ResponseInfo = Opt[string]{s, ok}
+	case PropServerReference:
+		p.ServerReference = Opt[string]{s, ok}
+	case PropReasonString:
+		p.ReasonString = Opt[string]{s, ok}
+	case PropReceiveMaximum:
+		p.ReceiveMaximum = Opt[uint16]{uint16(x), ok}
+	case PropTopicAliasMaximum:
+		p.TopicAliasMaximum = Opt[uint16]{uint16(x), ok}
+	case PropTopicAlias:
+		p.TopicAlias = Opt[uint16]{uint16(x), ok}
+	case PropMaximumQoS:
+		p.MaximumQoS = Opt[byte]{byte(x), ok}
+	case PropRetainAvailable:
+		p.RetainAvailable = Opt[byte]{byte(x), ok}
+	case PropMaximumPacketSize:
+		p.MaximumPacketSize = Opt[uint32]{x, ok}
+	case PropWildcardSubAvailable:
+		p.WildcardSubAvailable = Opt[byte]{byte(x), ok}
+	case PropSubIDAvailable:
+		p.SubIDAvailable = Opt[byte]{byte(x), ok}
+	case PropSharedSubAvailable:
+		p.SharedSubAvailable = Opt[byte]{byte(x), ok}
+	}
+}
+
+// width is the number of bytes of a number of wire type typ: 1, 2 or 4.
+func width(typ WireType) int { return 1 << (typ - WireByte) }
+
 // decode reads a property block (length and properties) for packet type t
 // (or Will), replacing p's contents; strings equal to p's previous values
-// are reused and slices keep their capacity.
+// are reused and slices keep their capacity. Before 5.0 there is no
+// property block and p is emptied.
 func (p *Properties) decode(c *cursor, t Type) error {
+	if c.v != V5 {
+		p.reset()
+		return nil
+	}
 	if t == Will {
 		c.group("Will Properties")
 	} else {
@@ -13,44 +190,94 @@ func (p *Properties) decode(c *cursor, t Type) error {
 	if err != nil {
 		return err
 	}
-	if c.ex != nil {
-		c.ex.setValue(bytesOf(int(n)) + " of properties")
-	}
 	if int(n) > c.left() {
 		return ErrTruncated
 	}
 	outer := c.end
 	c.end = c.off + int(n)
-	old := *p
-	p.reset()
-	var seen uint64
-	for c.off < c.end {
-		id, err := c.varint(fPropertyID)
-		if err != nil {
-			return err
-		}
-		info := lookupProp(id)
-		if info == nil {
-			return withDetail(ErrPropertyUnknown, "identifier "+itoa(int(id))) // §2.2.2.2
-		}
-		if c.ex != nil {
-			c.ex.setValue("0x" + hex2(byte(id)) + " " + info.def.name)
-			c.ex.nameLast(info.def.name, "Identifier")
-		}
-		if info.in&(1<<t) == 0 {
-			return withDetail(ErrPropertyNotAllowed, info.def.name+" in "+t.String()) // §2.2.2.2
-		}
-		if seen&(1<<id) != 0 && info.multi&(1<<t) == 0 {
-			return withDetail(ErrPropertyRepeated, info.def.name)
-		}
-		seen |= 1 << id
-		if err := p.decodeValue(c, info, &old); err != nil {
-			return err
-		}
+	// The fields still hold the previous packet's values, whose strings
+	// the new ones reuse; those this packet does not set are cleared.
+	had, users := p.present(), p.User
+	p.User, p.SubscriptionIDs = p.User[:0], p.SubscriptionIDs[:0]
+	set, err := p.decodeList(c, t, users)
+	p.clear(had &^ set)
+	if err != nil {
+		return err
+	}
+	if (t == CONNECT || t == CONNACK) && p.AuthData.Present && !p.AuthMethod.Present {
+		return errAuthDataAlone // §3.1.2.11.10, §3.2.2.3.18; AUTH reports its own
 	}
 	c.endGroup()
 	c.end = outer
 	return nil
+}
+
+// errAuthDataAlone is the Protocol Error of Authentication Data sent
+// without an Authentication Method.
+var errAuthDataAlone = &detailed{err: ErrPropertyValue, detail: "Authentication Data without Authentication Method"}
+
+// decodeList reads properties up to c.end and returns the set of those
+// it stored; users are the previous User Properties, whose strings it
+// reuses, as it reuses the previous value of a string property.
+func (p *Properties) decodeList(c *cursor, t Type, users []UserProperty) (set uint64, err error) {
+	for c.off < c.end {
+		n, err := c.varint(fPropertyID)
+		if err != nil {
+			return set, err
+		}
+		info := lookupProp(n)
+		if info == nil {
+			return set, withDetail(ErrPropertyUnknown, "identifier "+itoa(int(n))) // §2.2.2.2
+		}
+		if info.in&(1<<t) == 0 {
+			return set, info.errNotAllowed(t) // §2.2.2.2
+		}
+		id := PropID(n)
+		if set&(1<<id) != 0 && info.multi&(1<<t) == 0 {
+			return set, withDetail(ErrPropertyRepeated, info.def.name)
+		}
+		var num uint32 // the value of a number, for the range rules
+		switch typ := info.typ; typ {
+		case WireByte, WireTwoByteInt, WireFourByteInt:
+			if num, err = c.uint(width(typ), &info.def); err != nil {
+				return set, err
+			}
+			p.set(id, true, num, "", nil)
+		case WireVarint: // Subscription Identifier
+			if num, err = c.varint(&info.def); err != nil {
+				return set, err
+			}
+			p.SubscriptionIDs = append(p.SubscriptionIDs, num)
+		case WireString:
+			b, err := c.utf8(&info.def)
+			if err != nil {
+				return set, err
+			}
+			_, old := p.get(id)
+			p.set(id, true, 0, internString(old, b), nil)
+			if info.rule == ruleTopic && checkTopicName(b) != nil {
+				return set | 1<<id, ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
+			}
+		case WireBinary:
+			b, err := c.binary(&info.def)
+			if err != nil {
+				return set, err
+			}
+			p.set(id, true, 0, "", b)
+		case WireStringPair: // User Property
+			if err := p.decodeUser(c, info, users); err != nil {
+				return set, err
+			}
+		}
+		set |= 1 << id
+		if info.rule == ruleAlias && num == 0 {
+			return set, ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
+		}
+		if !info.inRange(num) {
+			return set, info.errValue(num)
+		}
+	}
+	return set, nil
 }
 
 // reset empties p, keeping the capacity of its slices for the next decode.
@@ -58,341 +285,178 @@ func (p *Properties) reset() {
 	*p = Properties{User: p.User[:0], SubscriptionIDs: p.SubscriptionIDs[:0]}
 }
 
-// decodeValue reads the value of one property and stores it in p.
-func (p *Properties) decodeValue(c *cursor, info *propInfo, old *Properties) error {
-	var (
-		num  uint32
-		b    []byte
-		val  []byte
-		err  error
-		x8   byte
-		x16  uint16
-		bad  bool // value out of range
-		zero = func() bool { return num == 0 }
-	)
-	switch info.typ {
-	case WireByte:
-		x8, err = c.u8(info.def)
-		num = uint32(x8)
-	case WireTwoByteInt:
-		x16, err = c.u16(info.def)
-		num = uint32(x16)
-	case WireFourByteInt:
-		num, err = c.u32(info.def)
-	case WireVarint:
-		num, err = c.varint(info.def)
-	case WireString:
-		b, err = c.utf8(info.def)
-	case WireBinary:
-		b, err = c.binary(info.def)
-	case WireStringPair:
-		c.group(info.def.name)
-		if b, err = c.utf8(fUserKey); err == nil {
-			val, err = c.utf8(fUserValue)
-		}
-		c.endGroup()
+// clear empties the single-valued properties in set m.
+func (p *Properties) clear(m uint64) {
+	for ; m != 0; m &= m - 1 {
+		p.set(PropID(bits.TrailingZeros64(m)), false, 0, "", nil)
 	}
+}
+
+// decodeUser reads the name and value of a User Property; users are the
+// previous ones, whose strings it reuses.
+func (p *Properties) decodeUser(c *cursor, info *propInfo, users []UserProperty) error {
+	c.group(info.def.name)
+	k, err := c.utf8(fUserKey)
 	if err != nil {
 		return err
 	}
-	switch info.id {
-	case PropPayloadFormat:
-		p.PayloadFormat, bad = Some(x8), x8 > 1
-	case PropMessageExpiry:
-		p.MessageExpiry = Some(num)
-	case PropContentType:
-		p.ContentType = Some(internString(old.ContentType.Value, b))
-	case PropResponseTopic:
-		p.ResponseTopic = Some(internString(old.ResponseTopic.Value, b))
-		if checkTopicName(b) != nil {
-			return ErrResponseTopic // [MQTT-3.3.2-14] (5.0), and a topic name is never empty [MQTT-4.7.3-1]
-		}
-	case PropCorrelationData:
-		p.CorrelationData = Some(b)
-	case PropSubscriptionID:
-		p.SubscriptionIDs, bad = append(p.SubscriptionIDs, num), zero()
-	case PropSessionExpiry:
-		p.SessionExpiry = Some(num)
-	case PropAssignedClientID:
-		p.AssignedClientID = Some(internString(old.AssignedClientID.Value, b))
-	case PropServerKeepAlive:
-		p.ServerKeepAlive = Some(x16)
-	case PropAuthMethod:
-		p.AuthMethod = Some(internString(old.AuthMethod.Value, b))
-	case PropAuthData:
-		p.AuthData = Some(b)
-	case PropRequestProblemInfo:
-		p.RequestProblemInfo, bad = Some(x8), x8 > 1
-	case PropWillDelay:
-		p.WillDelay = Some(num)
-	case PropRequestResponseInfo:
-		p.RequestResponseInfo, bad = Some(x8), x8 > 1
-	case PropResponseInfo:
-		p.ResponseInfo = Some(internString(old.ResponseInfo.Value, b))
-	case PropServerReference:
-		p.ServerReference = Some(internString(old.ServerReference.Value, b))
-	case PropReasonString:
-		p.ReasonString = Some(internString(old.ReasonString.Value, b))
-	case PropReceiveMaximum:
-		p.ReceiveMaximum, bad = Some(x16), zero() // §3.1.2.11.3: 0 is a Protocol Error
-	case PropTopicAliasMaximum:
-		p.TopicAliasMaximum = Some(x16)
-	case PropTopicAlias:
-		p.TopicAlias = Some(x16)
-		if x16 == 0 {
-			return ErrTopicAliasZero // [MQTT-3.3.2-8] (5.0)
-		}
-	case PropMaximumQoS:
-		p.MaximumQoS, bad = Some(x8), x8 > 1 // §3.2.2.3.4
-	case PropRetainAvailable:
-		p.RetainAvailable, bad = Some(x8), x8 > 1
-	case PropUser:
-		i := len(p.User)
-		var ok, ov string
-		if i < len(old.User) {
-			ok, ov = old.User[i].Key, old.User[i].Value
-		}
-		p.User = append(p.User, UserProperty{internString(ok, b), internString(ov, val)})
-	case PropMaximumPacketSize:
-		p.MaximumPacketSize, bad = Some(num), zero() // §3.1.2.11.4: 0 is a Protocol Error
-	case PropWildcardSubAvailable:
-		p.WildcardSubAvailable, bad = Some(x8), x8 > 1
-	case PropSubIDAvailable:
-		p.SubIDAvailable, bad = Some(x8), x8 > 1
-	case PropSharedSubAvailable:
-		p.SharedSubAvailable, bad = Some(x8), x8 > 1
+	v, err := c.utf8(fUserValue)
+	if err != nil {
+		return err
 	}
-	if bad {
-		return withDetail(ErrPropertyValue, info.def.name+" = "+itoa(int(num)))
+	c.endGroup()
+	var old UserProperty
+	if i := len(p.User); i < len(users) {
+		old = users[i]
 	}
+	p.User = append(p.User, UserProperty{internString(old.Key, k), internString(old.Value, v)})
 	return nil
 }
 
-// size returns the length of p's encoding for packet type t, without the
-// property length itself, and checks that t may carry every property set.
-func (p *Properties) size(t Type) (int, error) {
-	n := 0
-	var err error
-	check := func(id PropID, extra int) {
-		if err == nil && propTable[id].in&(1<<t) == 0 {
-			err = withDetail(ErrPropertyNotAllowed, propTable[id].def.name+" in "+t.String())
-		}
-		n += 1 + extra
+// inRange reports whether number x follows the range rules a number
+// obeys when decoded and when encoded: flags are 0 or 1, some values must
+// not be 0, a Subscription Identifier is at most MaxVarint.
+func (info *propInfo) inRange(x uint32) bool {
+	switch info.rule {
+	case ruleFlag:
+		return x <= 1
+	case ruleNonZero:
+		return x != 0
+	case ruleSubID:
+		return x != 0 && x <= MaxVarint
 	}
-	valid := func(id PropID, s string) {
-		if e := validString(s); e != nil && err == nil {
-			err = withDetail(e, propTable[id].def.name)
-		}
-	}
-	str := func(id PropID, s string) {
-		valid(id, s)
-		check(id, 2+len(s))
-	}
-	bin := func(id PropID, b []byte) {
-		if len(b) > MaxString && err == nil {
-			err = ErrStringTooLong
-		}
-		check(id, 2+len(b))
-	}
-	// outOfRange records a value the decoder would refuse as out of range.
-	outOfRange := func(id PropID, bad bool, x uint32) {
-		if bad && err == nil {
-			err = withDetail(ErrPropertyValue, propTable[id].def.name+" = "+itoa(int(x)))
-		}
-	}
-	flag := func(id PropID, x byte) { // a byte that is 0 or 1
-		outOfRange(id, x > 1, uint32(x))
-		check(id, 1)
-	}
-	if p.PayloadFormat.Present {
-		flag(PropPayloadFormat, p.PayloadFormat.Value)
-	}
-	if p.MessageExpiry.Present {
-		check(PropMessageExpiry, 4)
-	}
-	if p.ContentType.Present {
-		str(PropContentType, p.ContentType.Value)
-	}
-	if p.ResponseTopic.Present {
-		if ValidTopicName(p.ResponseTopic.Value) != nil && err == nil {
-			err = ErrResponseTopic
-		}
-		str(PropResponseTopic, p.ResponseTopic.Value)
-	}
-	if p.CorrelationData.Present {
-		bin(PropCorrelationData, p.CorrelationData.Value)
-	}
-	for _, id := range p.SubscriptionIDs {
-		if (id == 0 || id > MaxVarint) && err == nil {
-			err = withDetail(ErrPropertyValue, "Subscription Identifier = "+itoa(int(id)))
-		}
-		check(PropSubscriptionID, VarintLen(id))
-	}
-	if len(p.SubscriptionIDs) > 1 && t != PUBLISH && err == nil {
-		err = withDetail(ErrPropertyRepeated, "Subscription Identifier")
-	}
-	if p.SessionExpiry.Present {
-		check(PropSessionExpiry, 4)
-	}
-	if p.AssignedClientID.Present {
-		str(PropAssignedClientID, p.AssignedClientID.Value)
-	}
-	if p.ServerKeepAlive.Present {
-		check(PropServerKeepAlive, 2)
-	}
-	if p.AuthMethod.Present {
-		str(PropAuthMethod, p.AuthMethod.Value)
-	}
-	if p.AuthData.Present {
-		if !p.AuthMethod.Present && err == nil {
-			err = withDetail(ErrPropertyValue, "Authentication Data without Authentication Method") // §3.1.2.11.10
-		}
-		bin(PropAuthData, p.AuthData.Value)
-	}
-	if p.RequestProblemInfo.Present {
-		flag(PropRequestProblemInfo, p.RequestProblemInfo.Value)
-	}
-	if p.WillDelay.Present {
-		check(PropWillDelay, 4)
-	}
-	if p.RequestResponseInfo.Present {
-		flag(PropRequestResponseInfo, p.RequestResponseInfo.Value)
-	}
-	if p.ResponseInfo.Present {
-		str(PropResponseInfo, p.ResponseInfo.Value)
-	}
-	if p.ServerReference.Present {
-		str(PropServerReference, p.ServerReference.Value)
-	}
-	if p.ReasonString.Present {
-		str(PropReasonString, p.ReasonString.Value)
-	}
-	if p.ReceiveMaximum.Present {
-		outOfRange(PropReceiveMaximum, p.ReceiveMaximum.Value == 0, 0) // §3.1.2.11.3
-		check(PropReceiveMaximum, 2)
-	}
-	if p.TopicAliasMaximum.Present {
-		check(PropTopicAliasMaximum, 2)
-	}
-	if p.TopicAlias.Present {
-		check(PropTopicAlias, 2)
-	}
-	if p.MaximumQoS.Present {
-		flag(PropMaximumQoS, p.MaximumQoS.Value)
-	}
-	if p.RetainAvailable.Present {
-		flag(PropRetainAvailable, p.RetainAvailable.Value)
-	}
-	for _, u := range p.User {
-		valid(PropUser, u.Key)
-		valid(PropUser, u.Value)
-		check(PropUser, 4+len(u.Key)+len(u.Value))
-	}
-	if p.MaximumPacketSize.Present {
-		outOfRange(PropMaximumPacketSize, p.MaximumPacketSize.Value == 0, 0) // §3.1.2.11.4
-		check(PropMaximumPacketSize, 4)
-	}
-	if p.WildcardSubAvailable.Present {
-		flag(PropWildcardSubAvailable, p.WildcardSubAvailable.Value)
-	}
-	if p.SubIDAvailable.Present {
-		flag(PropSubIDAvailable, p.SubIDAvailable.Value)
-	}
-	if p.SharedSubAvailable.Present {
-		flag(PropSharedSubAvailable, p.SharedSubAvailable.Value)
-	}
-	if n > MaxVarint && err == nil {
-		err = ErrPacketTooLarge
-	}
-	return n, err
+	return true
 }
 
-// appendTo appends the property length n (from size) and the properties.
-func (p *Properties) appendTo(dst []byte, n int) []byte {
-	dst = AppendVarint(dst, uint32(n))
-	if n == 0 {
-		return dst
+func (info *propInfo) errValue(x uint32) error {
+	return withDetail(ErrPropertyValue, info.def.name+" = "+itoa(int(x)))
+}
+
+func (info *propInfo) errNotAllowed(t Type) error {
+	return withDetail(ErrPropertyNotAllowed, info.def.name+" in "+t.String())
+}
+
+// propsSize is a Properties measured for encoding: the length of its
+// properties and which of them it holds, for appendTo.
+type propsSize struct {
+	n int    // bytes of the properties, without the property length
+	m uint64 // the properties present, one bit per identifier
+}
+
+// total is the length of the encoded block, property length included.
+func (s propsSize) total() int { return VarintLen(uint32(s.n)) + s.n }
+
+// size measures p's encoding for packet type t and checks that t may
+// carry every property set and that every value is one the decoder
+// accepts: of each property its value first, then whether t may carry it.
+// Of several faults it reports the one in the property of lowest
+// identifier.
+func (p *Properties) size(t Type) (propsSize, error) {
+	ps := propsSize{m: p.present()}
+	in := uint16(1) << t
+	for m := ps.m; m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		info := &propTable[id]
+		n := 0
+		switch typ := info.typ; typ {
+		case WireByte, WireTwoByteInt, WireFourByteInt:
+			if info.rule != ruleNone { // else any value will do
+				if x, _ := p.get(id); !info.inRange(x) {
+					return ps, info.errValue(x)
+				}
+			}
+			n = 1 + width(typ)
+		case WireString:
+			_, s := p.get(id)
+			if info.rule == ruleTopic {
+				if ValidTopicName(s) != nil {
+					return ps, ErrResponseTopic
+				}
+			} else if e := validString(s); e != nil {
+				return ps, withDetail(e, info.def.name)
+			}
+			n = 3 + len(s)
+		case WireBinary:
+			b := p.bin(id)
+			if id == PropAuthData && !p.AuthMethod.Present {
+				return ps, errAuthDataAlone // §3.1.2.11.10
+			}
+			if len(b) > MaxString {
+				return ps, ErrStringTooLong
+			}
+			n = 3 + len(b)
+		case WireVarint: // Subscription Identifiers, each checked before the packet type
+			for _, x := range p.SubscriptionIDs {
+				if !info.inRange(x) {
+					return ps, info.errValue(x)
+				}
+				if info.in&in == 0 {
+					break
+				}
+				n += 1 + VarintLen(x)
+			}
+			if info.in&in != 0 && len(p.SubscriptionIDs) > 1 && info.multi&in == 0 {
+				return ps, withDetail(ErrPropertyRepeated, info.def.name)
+			}
+		case WireStringPair: // User Properties, likewise
+			for _, u := range p.User {
+				if e := validString(u.Key); e != nil {
+					return ps, withDetail(e, info.def.name)
+				}
+				if e := validString(u.Value); e != nil {
+					return ps, withDetail(e, info.def.name)
+				}
+				if info.in&in == 0 {
+					break
+				}
+				n += 5 + len(u.Key) + len(u.Value)
+			}
+		}
+		if info.in&in == 0 {
+			return ps, info.errNotAllowed(t)
+		}
+		if id == PropSubscriptionID && len(p.SubscriptionIDs) > 1 && info.multi&(1<<t) == 0 {
+			return ps, withDetail(ErrPropertyRepeated, info.def.name)
+		}
+		ps.n += n
 	}
-	if p.PayloadFormat.Present {
-		dst = append(dst, byte(PropPayloadFormat), p.PayloadFormat.Value)
+	if ps.n > MaxVarint {
+		return ps, ErrPacketTooLarge
 	}
-	if p.MessageExpiry.Present {
-		dst = appendUint32(append(dst, byte(PropMessageExpiry)), p.MessageExpiry.Value)
-	}
-	if p.ContentType.Present {
-		dst = appendString(append(dst, byte(PropContentType)), p.ContentType.Value)
-	}
-	if p.ResponseTopic.Present {
-		dst = appendString(append(dst, byte(PropResponseTopic)), p.ResponseTopic.Value)
-	}
-	if p.CorrelationData.Present {
-		dst = appendBinary(append(dst, byte(PropCorrelationData)), p.CorrelationData.Value)
-	}
-	for _, id := range p.SubscriptionIDs {
-		dst = AppendVarint(append(dst, byte(PropSubscriptionID)), id)
-	}
-	if p.SessionExpiry.Present {
-		dst = appendUint32(append(dst, byte(PropSessionExpiry)), p.SessionExpiry.Value)
-	}
-	if p.AssignedClientID.Present {
-		dst = appendString(append(dst, byte(PropAssignedClientID)), p.AssignedClientID.Value)
-	}
-	if p.ServerKeepAlive.Present {
-		dst = appendUint16(append(dst, byte(PropServerKeepAlive)), p.ServerKeepAlive.Value)
-	}
-	if p.AuthMethod.Present {
-		dst = appendString(append(dst, byte(PropAuthMethod)), p.AuthMethod.Value)
-	}
-	if p.AuthData.Present {
-		dst = appendBinary(append(dst, byte(PropAuthData)), p.AuthData.Value)
-	}
-	if p.RequestProblemInfo.Present {
-		dst = append(dst, byte(PropRequestProblemInfo), p.RequestProblemInfo.Value)
-	}
-	if p.WillDelay.Present {
-		dst = appendUint32(append(dst, byte(PropWillDelay)), p.WillDelay.Value)
-	}
-	if p.RequestResponseInfo.Present {
-		dst = append(dst, byte(PropRequestResponseInfo), p.RequestResponseInfo.Value)
-	}
-	if p.ResponseInfo.Present {
-		dst = appendString(append(dst, byte(PropResponseInfo)), p.ResponseInfo.Value)
-	}
-	if p.ServerReference.Present {
-		dst = appendString(append(dst, byte(PropServerReference)), p.ServerReference.Value)
-	}
-	if p.ReasonString.Present {
-		dst = appendString(append(dst, byte(PropReasonString)), p.ReasonString.Value)
-	}
-	if p.ReceiveMaximum.Present {
-		dst = appendUint16(append(dst, byte(PropReceiveMaximum)), p.ReceiveMaximum.Value)
-	}
-	if p.TopicAliasMaximum.Present {
-		dst = appendUint16(append(dst, byte(PropTopicAliasMaximum)), p.TopicAliasMaximum.Value)
-	}
-	if p.TopicAlias.Present {
-		dst = appendUint16(append(dst, byte(PropTopicAlias)), p.TopicAlias.Value)
-	}
-	if p.MaximumQoS.Present {
-		dst = append(dst, byte(PropMaximumQoS), p.MaximumQoS.Value)
-	}
-	if p.RetainAvailable.Present {
-		dst = append(dst, byte(PropRetainAvailable), p.RetainAvailable.Value)
-	}
-	for _, u := range p.User {
-		dst = appendString(appendString(append(dst, byte(PropUser)), u.Key), u.Value)
-	}
-	if p.MaximumPacketSize.Present {
-		dst = appendUint32(append(dst, byte(PropMaximumPacketSize)), p.MaximumPacketSize.Value)
-	}
-	if p.WildcardSubAvailable.Present {
-		dst = append(dst, byte(PropWildcardSubAvailable), p.WildcardSubAvailable.Value)
-	}
-	if p.SubIDAvailable.Present {
-		dst = append(dst, byte(PropSubIDAvailable), p.SubIDAvailable.Value)
-	}
-	if p.SharedSubAvailable.Present {
-		dst = append(dst, byte(PropSharedSubAvailable), p.SharedSubAvailable.Value)
+	return ps, nil
+}
+
+// appendTo writes the property length and the properties, as size
+// measured them, into the room the fixed header reserved.
+func (p *Properties) appendTo(dst []byte, ps propsSize) []byte {
+	dst = putVarint(dst, uint32(ps.n))
+	for m := ps.m; m != 0; m &= m - 1 {
+		id := PropID(bits.TrailingZeros64(m))
+		switch typ := propTable[id].typ; typ {
+		case WireVarint:
+			for _, x := range p.SubscriptionIDs {
+				dst = putVarint(put8(dst, byte(id)), x)
+			}
+		case WireStringPair:
+			for _, u := range p.User {
+				dst = putString(putString(put8(dst, byte(id)), u.Key), u.Value)
+			}
+		case WireBinary:
+			dst = putBinary(put8(dst, byte(id)), p.bin(id))
+		default:
+			dst = put8(dst, byte(id))
+			x, s := p.get(id)
+			switch typ {
+			case WireByte:
+				dst = put8(dst, byte(x))
+			case WireTwoByteInt:
+				dst = put16(dst, uint16(x))
+			case WireFourByteInt:
+				dst = put32(dst, x)
+			case WireString:
+				dst = putString(dst, s)
+			}
+		}
 	}
 	return dst
 }

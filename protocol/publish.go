@@ -31,7 +31,7 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 		return ErrDupQoS0 // [MQTT-3.3.1-2]
 	}
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	topicAt := c.off
 	topic, err := c.utf8(fTopicName)
 	if err != nil {
@@ -43,31 +43,19 @@ func (p *Publish) decode(c *cursor, h FixedHeader) error {
 	}
 	p.PacketID = 0
 	if p.QoS > 0 {
-		if p.PacketID, err = c.u16(fPacketID); err != nil {
+		if p.PacketID, err = c.packetID(); err != nil {
 			return err
 		}
-		if p.PacketID == 0 {
-			return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
-		}
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, PUBLISH); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
+	if err := p.Props.decode(c, PUBLISH); err != nil {
+		return err
 	}
-	c.endGroup()
 	if len(topic) == 0 && !p.Props.TopicAlias.Present {
 		c.start = topicAt
 		return ErrTopicEmpty // [MQTT-4.7.3-1], §3.3.2.3.4
 	}
-	c.group("Payload")
+	c.section("Payload")
 	p.Payload = c.rest(fPayload)
-	if c.ex != nil {
-		c.ex.setValue(payloadValue(p.Payload))
-	}
-	c.endGroup()
 	return nil
 }
 
@@ -98,7 +86,7 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(PUBLISH); err != nil {
@@ -107,7 +95,7 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 		if p.Props.TopicAlias.Present && p.Props.TopicAlias.Value == 0 {
 			return dst, ErrTopicAliasZero
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	flags := byte(p.QoS) << 1
 	if p.Dup {
@@ -120,14 +108,14 @@ func (p *Publish) AppendTo(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	dst = appendString(dst, p.Topic)
+	dst = putString(dst, p.Topic)
 	if p.QoS > 0 {
-		dst = appendUint16(dst, p.PacketID)
+		dst = put16(dst, p.PacketID)
 	}
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
-	return append(dst, p.Payload...), nil
+	return putBytes(dst, p.Payload), nil
 }
 
 // CheckPayloadFormat reports ErrPayloadFormatBad (0x99) when p announces

@@ -1,5 +1,7 @@
 package protocol
 
+import "strings"
+
 // ReasonCode is an MQTT 5.0 reason code (§2.4). Codes below 0x80 report
 // success; 0x80 and above report failure. MQTT 3.1.1 return codes of CONNACK
 // and SUBACK are mapped onto these (see ConnackReturnCode).
@@ -64,8 +66,9 @@ type reasonInfo struct {
 	meaning string
 }
 
-// reasonCodes holds the name and a one-line meaning of every code (§2.4).
-var reasonCodes = map[ReasonCode]reasonInfo{
+// reasonCodes holds the name and a one-line meaning of every code (§2.4),
+// indexed by code; the name of a code MQTT 5.0 does not define is empty.
+var reasonCodes = [256]reasonInfo{
 	0x00: {"Success", "The operation succeeded."},
 	0x01: {"Granted QoS 1", "The subscription is accepted; messages are delivered at up to QoS 1."},
 	0x02: {"Granted QoS 2", "The subscription is accepted; messages are delivered at up to QoS 2."},
@@ -114,16 +117,16 @@ var reasonCodes = map[ReasonCode]reasonInfo{
 // String returns the specification's name of the code, e.g. "Packet too
 // large". Success is "Success"; NameIn gives the name a packet type uses.
 func (c ReasonCode) String() string {
-	if info, ok := reasonCodes[c]; ok {
-		return info.name
+	if c.Known() {
+		return reasonCodes[c].name
 	}
 	return "Unknown reason code 0x" + hex2(byte(c))
 }
 
 // Meaning returns one line saying what the code means.
 func (c ReasonCode) Meaning() string {
-	if info, ok := reasonCodes[c]; ok {
-		return info.meaning
+	if c.Known() {
+		return reasonCodes[c].meaning
 	}
 	return "This reason code is not defined by MQTT 5.0."
 }
@@ -146,51 +149,37 @@ func (c ReasonCode) NameIn(t Type) string {
 func (c ReasonCode) IsError() bool { return c >= 0x80 }
 
 // Known reports whether the code is defined by MQTT 5.0.
-func (c ReasonCode) Known() bool { _, ok := reasonCodes[c]; return ok }
+func (c ReasonCode) Known() bool { return reasonCodes[c].name != "" }
 
-// codeSet is a set of reason codes, one bit per code.
-type codeSet [4]uint64
-
-func (s codeSet) has(c ReasonCode) bool { return s[c>>6]&(1<<(c&63)) != 0 }
-
-func makeCodeSet(codes ...ReasonCode) codeSet {
-	var s codeSet
-	for _, c := range codes {
-		s[c>>6] |= 1 << (c & 63)
-	}
-	return s
-}
-
-// reasonCodesOf is the set of codes each packet type may carry in MQTT 5.0
-// (the table of §2.4 and each packet's own section).
-var reasonCodesOf = [16]codeSet{
-	CONNACK: makeCodeSet(0x00, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
-		0x8C, 0x90, 0x95, 0x97, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9F),
-	PUBACK:   makeCodeSet(0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99),
-	PUBREC:   makeCodeSet(0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99),
-	PUBREL:   makeCodeSet(0x00, 0x92),
-	PUBCOMP:  makeCodeSet(0x00, 0x92),
-	SUBACK:   makeCodeSet(0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8F, 0x91, 0x97, 0x9E, 0xA1, 0xA2),
-	UNSUBACK: makeCodeSet(0x00, 0x11, 0x80, 0x83, 0x87, 0x8F, 0x91),
-	DISCONNECT: makeCodeSet(0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F,
-		0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2),
-	AUTH: makeCodeSet(0x00, 0x18, 0x19),
+// reasonCodesOf lists the codes each packet type may carry in MQTT 5.0
+// (the table of §2.4 and each packet's own section), in ascending order,
+// one byte per code.
+var reasonCodesOf = [16]string{
+	CONNACK:    "\x00\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8c\x90\x95\x97\x99\x9a\x9b\x9c\x9d\x9f",
+	PUBACK:     "\x00\x10\x80\x83\x87\x90\x91\x97\x99",
+	PUBREC:     "\x00\x10\x80\x83\x87\x90\x91\x97\x99",
+	PUBREL:     "\x00\x92",
+	PUBCOMP:    "\x00\x92",
+	SUBACK:     "\x00\x01\x02\x80\x83\x87\x8f\x91\x97\x9e\xa1\xa2",
+	UNSUBACK:   "\x00\x11\x80\x83\x87\x8f\x91",
+	DISCONNECT: "\x00\x04\x80\x81\x82\x83\x87\x89\x8b\x8c\x8d\x8e\x8f\x90\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f\xa0\xa1\xa2",
+	AUTH:       "\x00\x18\x19",
 }
 
 // AllowedIn reports whether packet type t may carry code c in MQTT 5.0.
-func (c ReasonCode) AllowedIn(t Type) bool { return t < 16 && reasonCodesOf[t].has(c) }
+func (c ReasonCode) AllowedIn(t Type) bool {
+	return t < 16 && strings.IndexByte(reasonCodesOf[t], byte(c)) >= 0
+}
 
 // ReasonCodesOf lists the codes packet type t may carry in MQTT 5.0, in
 // ascending order; nil for types without a reason code.
 func ReasonCodesOf(t Type) []ReasonCode {
-	if t >= 16 {
+	if t >= 16 || reasonCodesOf[t] == "" {
 		return nil
 	}
-	var out []ReasonCode
-	for c := 0; c < 256; c++ {
-		if reasonCodesOf[t].has(ReasonCode(c)) {
-			out = append(out, ReasonCode(c))
-		}
+	out := make([]ReasonCode, len(reasonCodesOf[t]))
+	for i := range out {
+		out[i] = ReasonCode(reasonCodesOf[t][i])
 	}
 	return out
 }

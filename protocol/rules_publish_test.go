@@ -197,6 +197,14 @@ func TestReasonCodeTable(t *testing.T) {
 			t.Errorf("0x%02x: IsError() = %v", c, rc.IsError())
 		}
 	}
+	for typ := Type(0); typ < 16; typ++ {
+		codes := ReasonCodesOf(typ)
+		for i := 1; i < len(codes); i++ {
+			if codes[i] <= codes[i-1] {
+				t.Errorf("ReasonCodesOf(%v) = %v, not in ascending order", typ, codes)
+			}
+		}
+	}
 	if got := ReasonCodesOf(PUBREL); len(got) != 2 || got[0] != Success || got[1] != PacketIdentifierNotFound {
 		t.Errorf("ReasonCodesOf(PUBREL) = %v", got)
 	}

@@ -23,24 +23,15 @@ func (*Subscribe) Type() Type { return SUBSCRIBE }
 
 func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
-	if p.PacketID, err = c.u16(fPacketID); err != nil {
+	if p.PacketID, err = c.packetID(); err != nil {
 		return err
 	}
-	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
+	if err := p.Props.decode(c, SUBSCRIBE); err != nil {
+		return err
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, SUBSCRIBE); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
-	}
-	c.endGroup()
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	subs := p.Subscriptions[:0]
 	for i := 0; c.left() > 0; i++ {
 		c.groupN("Subscription", i+1)
@@ -59,9 +50,6 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 		opts, err := c.u8(fSubOptions)
 		if err != nil {
 			return err
-		}
-		if c.ex != nil {
-			c.ex.setValue(describeSubOptions(opts, c.v))
 		}
 		s.QoS = QoS(opts & 3)
 		if c.v == V5 {
@@ -93,11 +81,15 @@ func (p *Subscribe) decode(c *cursor, h FixedHeader) error {
 }
 
 func describeSubOptions(o byte, v Version) string {
-	s := "QoS " + itoa(int(o&3))
-	if v == V5 {
-		s += ", No Local " + bit(o, 2) + ", Retain As Published " + bit(o, 3) + ", Retain Handling " + itoa(int(o>>4&3))
+	if v != V5 {
+		s := describeFlags(o, subOptions[:1])
+		if o&0xfc != 0 {
+			s += ", reserved bits set"
+		}
+		return s
 	}
-	if (v == V5 && o&0xc0 != 0) || (v != V5 && o&0xfc != 0) {
+	s := describeFlags(o, subOptions)
+	if o&0xc0 != 0 {
 		s += ", reserved bits set"
 	}
 	return s
@@ -133,19 +125,19 @@ func (p *Subscribe) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2 + len(s.Filter) + 1
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(SUBSCRIBE); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	dst, err := appendHeader(dst, SUBSCRIBE, requiredFlags[SUBSCRIBE], n)
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, p.PacketID)
+	dst = put16(dst, p.PacketID)
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
@@ -161,7 +153,7 @@ func (p *Subscribe) AppendTo(dst []byte) ([]byte, error) {
 			}
 			opts |= s.RetainHandling << 4
 		}
-		dst = append(appendString(dst, s.Filter), opts)
+		dst = put8(putString(dst, s.Filter), opts)
 	}
 	return dst, nil
 }
@@ -201,24 +193,15 @@ func (*Unsubscribe) Type() Type { return UNSUBSCRIBE }
 
 func (p *Unsubscribe) decode(c *cursor, h FixedHeader) error {
 	p.Version = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
-	if p.PacketID, err = c.u16(fPacketID); err != nil {
+	if p.PacketID, err = c.packetID(); err != nil {
 		return err
 	}
-	if p.PacketID == 0 {
-		return ErrPacketIDZero // [MQTT-2.3.1-1] [MQTT-2.2.1-3]
+	if err := p.Props.decode(c, UNSUBSCRIBE); err != nil {
+		return err
 	}
-	if c.v == V5 {
-		if err := p.Props.decode(c, UNSUBSCRIBE); err != nil {
-			return err
-		}
-	} else {
-		p.Props.reset()
-	}
-	c.endGroup()
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	filters := p.Filters[:0]
 	for i := 0; c.left() > 0; i++ {
 		old := ""
@@ -261,24 +244,24 @@ func (p *Unsubscribe) AppendTo(dst []byte) ([]byte, error) {
 		}
 		n += 2 + len(f)
 	}
-	var props int
+	var props propsSize
 	if p.Version == V5 {
 		var err error
 		if props, err = p.Props.size(UNSUBSCRIBE); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(props)) + props
+		n += props.total()
 	}
 	dst, err := appendHeader(dst, UNSUBSCRIBE, requiredFlags[UNSUBSCRIBE], n)
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, p.PacketID)
+	dst = put16(dst, p.PacketID)
 	if p.Version == V5 {
 		dst = p.Props.appendTo(dst, props)
 	}
 	for _, f := range p.Filters {
-		dst = appendString(dst, f)
+		dst = putString(dst, f)
 	}
 	return dst, nil
 }
@@ -308,44 +291,27 @@ func (p *Unsuback) AppendTo(dst []byte) ([]byte, error) {
 // properties (5.0) and a list of reason codes (none for a 3.x UNSUBACK).
 func decodeAckList(c *cursor, t Type, v *Version, id *uint16, props *Properties, codes *[]ReasonCode, f *fieldDef) error {
 	*v = c.v
-	c.group("Variable header")
+	c.section("Variable header")
 	var err error
-	if *id, err = c.u16(fPacketID); err != nil {
+	if *id, err = c.packetID(); err != nil {
 		return err
 	}
-	if *id == 0 {
-		return ErrPacketIDZero
+	if err := props.decode(c, t); err != nil {
+		return err
 	}
-	if c.v == V5 {
-		if err := props.decode(c, t); err != nil {
-			return err
-		}
-	} else {
-		props.reset()
-	}
-	c.endGroup()
 	list := (*codes)[:0]
 	if t == UNSUBACK && c.v != V5 {
 		*codes = list
 		return nil // 3.x UNSUBACK has no payload
 	}
-	c.group("Payload")
-	defer c.endGroup()
+	c.section("Payload")
 	for c.left() > 0 {
-		b, err := c.u8(f)
-		if err != nil {
-			return err
+		var rc ReasonCode
+		if err := c.reasonCode(&rc, f, t); err != nil {
+			return err // [MQTT-3.9.3-2] [MQTT-3.11.3-2] (5.0)
 		}
-		rc := ReasonCode(b)
-		if c.ex != nil {
-			c.ex.setValue(codeValue(rc, t) + ": " + rc.Meaning())
-		}
-		if c.v == V5 {
-			if !rc.AllowedIn(t) {
-				return badReasonCode(rc, t) // [MQTT-3.9.3-2] [MQTT-3.11.3-2] (5.0)
-			}
-		} else if b > 2 && b != 0x80 {
-			return withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(b))
+		if c.v != V5 && rc > 2 && rc != 0x80 {
+			return withRule(ErrBadReturnCode, "MQTT-3.9.3-2 (3.1.1)", "SUBACK return code 0x"+hex2(byte(rc)))
 		}
 		list = append(list, rc)
 	}
@@ -366,19 +332,19 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 	}
 	if t == UNSUBACK && v != V5 {
 		dst, _ = appendHeader(dst, t, 0, 2)
-		return appendUint16(dst, id), nil
+		return put16(dst, id), nil
 	}
 	if len(codes) == 0 {
 		return dst, ErrNoReasonCodes
 	}
 	n := 2 + len(codes)
-	var pn int
+	var pn propsSize
 	if v == V5 {
 		var err error
 		if pn, err = props.size(t); err != nil {
 			return dst, err
 		}
-		n += VarintLen(uint32(pn)) + pn
+		n += pn.total()
 	}
 	for _, rc := range codes {
 		if v == V5 && !rc.AllowedIn(t) {
@@ -392,7 +358,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 	if err != nil {
 		return dst, err
 	}
-	dst = appendUint16(dst, id)
+	dst = put16(dst, id)
 	if v == V5 {
 		dst = props.appendTo(dst, pn)
 	}
@@ -400,7 +366,7 @@ func appendAckList(dst []byte, t Type, v Version, id uint16, props *Properties, 
 		if v != V5 && rc >= 0x80 {
 			rc = 0x80 // 3.1.1 has one failure code (§3.9.3)
 		}
-		dst = append(dst, byte(rc))
+		dst = put8(dst, byte(rc))
 	}
 	return dst, nil
 }

@@ -9,7 +9,7 @@ func ValidTopicName(name string) error {
 	if name == "" {
 		return ErrTopicEmpty // [MQTT-4.7.3-1]
 	}
-	if strings.ContainsAny(name, "+#") {
+	if hasWildcard(name) {
 		return ErrTopicWildcard // [MQTT-3.3.2-2] [MQTT-4.7.1-1] (3.1.1) [MQTT-4.7.0-1] (5.0)
 	}
 	if err := validString(name); err != nil {
@@ -51,14 +51,14 @@ func ValidFilter(filter string) error {
 		return err // [MQTT-4.7.3-2] [MQTT-4.7.3-3]
 	}
 	if strings.HasPrefix(filter, SharePrefix) {
-		group, rest, ok := strings.Cut(filter[len(SharePrefix):], "/")
-		if !ok || group == "" || rest == "" || strings.ContainsAny(group, "+#") {
+		group, rest, ok := cutLevel(filter[len(SharePrefix):])
+		if !ok || group == "" || rest == "" || hasWildcard(group) {
 			return ErrSharedName // [MQTT-4.8.2-1] [MQTT-4.8.2-2] (5.0)
 		}
 		filter = rest
 	}
 	for {
-		level, rest, more := strings.Cut(filter, "/")
+		level, rest, more := cutLevel(filter)
 		if strings.IndexByte(level, '#') >= 0 && (level != "#" || more) {
 			return ErrFilterHash // [MQTT-4.7.1-2] (3.1.1) [MQTT-4.7.1-1] (5.0)
 		}
@@ -79,7 +79,7 @@ func ParseShared(filter string) (group, topicFilter string, ok bool) {
 	if !strings.HasPrefix(filter, SharePrefix) {
 		return "", filter, false
 	}
-	group, topicFilter, ok = strings.Cut(filter[len(SharePrefix):], "/")
+	group, topicFilter, ok = cutLevel(filter[len(SharePrefix):])
 	if !ok {
 		return "", filter, false
 	}
@@ -98,11 +98,11 @@ func Match(filter, topic string) bool {
 		return false // [MQTT-4.7.2-1]
 	}
 	for {
-		fl, frest, fmore := strings.Cut(filter, "/")
+		fl, frest, fmore := cutLevel(filter)
 		if fl == "#" {
 			return true
 		}
-		tl, trest, tmore := strings.Cut(topic, "/")
+		tl, trest, tmore := cutLevel(topic)
 		if fl != "+" && fl != tl {
 			return false
 		}
@@ -117,7 +117,37 @@ func Match(filter, topic string) bool {
 }
 
 // Levels splits a topic name or filter into its levels.
-func Levels(topic string) []string { return strings.Split(topic, "/") }
+func Levels(topic string) []string {
+	n := 1
+	for i := 0; i < len(topic); i++ {
+		if topic[i] == '/' {
+			n++
+		}
+	}
+	out := make([]string, 0, n)
+	for {
+		level, rest, more := cutLevel(topic)
+		out = append(out, level)
+		if !more {
+			return out
+		}
+		topic = rest
+	}
+}
 
 // HasWildcard reports whether a filter contains '+' or '#'.
-func HasWildcard(filter string) bool { return strings.ContainsAny(filter, "+#") }
+func HasWildcard(filter string) bool { return hasWildcard(filter) }
+
+func hasWildcard(s string) bool {
+	return strings.IndexByte(s, '+') >= 0 || strings.IndexByte(s, '#') >= 0
+}
+
+// cutLevel splits a topic name or filter at its first '/': the first
+// level, the rest, and whether there was a '/'. Like strings.Cut, with the
+// byte search that a one-byte separator needs and nothing more.
+func cutLevel(s string) (level, rest string, more bool) {
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}

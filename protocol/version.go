@@ -21,14 +21,11 @@ func (v Version) ProtocolName() string {
 	return "MQTT"
 }
 
+var versionNames = [...]string{V31: "3.1", V311: "3.1.1", V5: "5.0"}
+
 func (v Version) String() string {
-	switch v {
-	case V31:
-		return "3.1"
-	case V311:
-		return "3.1.1"
-	case V5:
-		return "5.0"
+	if v.Valid() {
+		return versionNames[v]
 	}
 	return "level " + itoa(int(v))
 }
@@ -43,14 +40,11 @@ const (
 	QoS2 QoS = 2 // exactly once
 )
 
+var qosNames = [...]string{"0 (at most once)", "1 (at least once)", "2 (exactly once)"}
+
 func (q QoS) String() string {
-	switch q {
-	case QoS0:
-		return "0 (at most once)"
-	case QoS1:
-		return "1 (at least once)"
-	case QoS2:
-		return "2 (exactly once)"
+	if q <= QoS2 {
+		return qosNames[q]
 	}
 	return itoa(int(q)) + " (invalid)"
 }
