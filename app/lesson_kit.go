@@ -113,7 +113,7 @@ func (b *lessonBase) check(ctx goapp.Context, ok bool) {
 }
 
 // An experiment's view is data: sections of controls, lists of lines and
-// a sequence diagram, and a checklist, drawn by renderExp. Each lesson
+// sequence diagrams (the inspector's), and a checklist, drawn by renderExp. Each lesson
 // says what to show; one renderer draws every lesson, which keeps the
 // WebAssembly small and the experiments alike.
 
