@@ -62,8 +62,8 @@ func (p *brokerPage) Render() goapp.UI {
 	l := p.lang
 	v := &p.view
 	return &shell{Lang: l, Active: "/broker", Title: l.T("broker.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("broker.title")),
+		goapp.Elem("section").Class("page-intro").Body(
+			goapp.Elem("h1").Text(l.T("broker.title")),
 			goapp.P().Class("lead").Text(l.T("broker.lead")),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: store.BrokerFilters},
 			p.renderBad(),

@@ -75,8 +75,8 @@ func (s *brokerStats) Render() goapp.UI {
 		{"bytes-sent", l.T("broker.stat.bytes_sent"), sysBytes("bytes/sent"), l.T("broker.stat.bytes_sent.caption")},
 		{"telemetry-lost", l.T("broker.stat.telemetry_lost"), count(t.TelemetryLost), l.T("broker.stat.telemetry_lost.caption")},
 	}
-	return goapp.Section().ID("broker-stats").Class("observer-section").Aria("labelledby", "broker-stats-h").Body(
-		goapp.H2().ID("broker-stats-h").Text(l.T("broker.stats")),
+	return goapp.Elem("section").ID("broker-stats").Class("observer-section").Aria("labelledby", "broker-stats-h").Body(
+		goapp.Elem("h2").ID("broker-stats-h").Text(l.T("broker.stats")),
 		goapp.P().Class("caption").Text(l.T("broker.stats.caption")),
 		goapp.Div().Class("stat-grid").Body(
 			goapp.Range(stats).Slice(func(i int) goapp.UI {
@@ -114,24 +114,24 @@ func (r *brokerRates) Render() goapp.UI {
 		return obsRate(vs[len(vs)-1])
 	}
 	series := []sparkSeries{{Name: "received", Values: in}, {Name: "sent", Values: out}}
-	return goapp.Section().ID("broker-rates").Class("observer-section").Aria("labelledby", "broker-rates-h").Body(
-		goapp.H2().ID("broker-rates-h").Text(l.T("broker.rates")),
+	return goapp.Elem("section").ID("broker-rates").Class("observer-section").Aria("labelledby", "broker-rates-h").Body(
+		goapp.Elem("h2").ID("broker-rates-h").Text(l.T("broker.rates")),
 		goapp.P().Class("caption").Text(l.T("broker.rates.caption")),
 		goapp.Div().Class("rates").Body(
 			goapp.Div().Class("spark").Body(
 				&sparkline{ID: "rates-chart", Label: l.T("broker.rates"), Series: series, Slots: 60},
 				goapp.Div().Class("spark-scale").Text(obsRate(sparkTop(series))+" "+l.T("broker.rates.per_s")),
 			),
-			goapp.Ul().Class("spark-legend").Body(
-				goapp.Li().ID("rate-received").DataSet("series", "received").Body(
-					goapp.Span().Class("legend-swatch").Aria("hidden", true),
-					goapp.Span().Class("legend-label").Text(l.T("broker.rates.received")),
-					goapp.Span().Class("legend-value").Text(now(in)+" "+l.T("broker.rates.per_s")),
+			goapp.Elem("ul").Class("spark-legend").Body(
+				goapp.Elem("li").ID("rate-received").DataSet("series", "received").Body(
+					goapp.Elem("span").Class("legend-swatch").Aria("hidden", true),
+					goapp.Elem("span").Class("legend-label").Text(l.T("broker.rates.received")),
+					goapp.Elem("span").Class("legend-value").Text(now(in)+" "+l.T("broker.rates.per_s")),
 				),
-				goapp.Li().ID("rate-sent").DataSet("series", "sent").Body(
-					goapp.Span().Class("legend-swatch").Aria("hidden", true),
-					goapp.Span().Class("legend-label").Text(l.T("broker.rates.sent")),
-					goapp.Span().Class("legend-value").Text(now(out)+" "+l.T("broker.rates.per_s")),
+				goapp.Elem("li").ID("rate-sent").DataSet("series", "sent").Body(
+					goapp.Elem("span").Class("legend-swatch").Aria("hidden", true),
+					goapp.Elem("span").Class("legend-label").Text(l.T("broker.rates.sent")),
+					goapp.Elem("span").Class("legend-value").Text(now(out)+" "+l.T("broker.rates.per_s")),
 				),
 			),
 		),
@@ -156,19 +156,19 @@ func (c *brokerClients) Render() goapp.UI {
 		body = goapp.P().Class("empty").Text(l.T("broker.clients.none"))
 	} else {
 		body = goapp.Div().Class("table-scroll").Body(
-			goapp.Table().Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Scope("col").Text(l.T("broker.col.client")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.state")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.session")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.remote")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.keepalive")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.will")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.subscriptions")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.queued")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.dropped")),
+			goapp.Elem("table").Class("data-table").Body(
+				goapp.Elem("thead").Body(goapp.Elem("tr").Body(
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.client")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.state")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.session")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.remote")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.keepalive")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.will")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.subscriptions")),
+					goapp.Elem("th").Attr("scope", "col").Class("num").Text(l.T("broker.col.queued")),
+					goapp.Elem("th").Attr("scope", "col").Class("num").Text(l.T("broker.col.dropped")),
 				)),
-				goapp.TBody().Body(
+				goapp.Elem("tbody").Body(
 					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} }),
 				),
 			),
@@ -178,8 +178,8 @@ func (c *brokerClients) Render() goapp.UI {
 	if c.More {
 		more = goapp.P().Class("notice").Text(l.T("broker.clients.more"))
 	}
-	return goapp.Section().ID("broker-clients").Class("observer-section").Aria("labelledby", "broker-clients-h").Body(
-		goapp.H2().ID("broker-clients-h").Text(l.T("broker.clients")),
+	return goapp.Elem("section").ID("broker-clients").Class("observer-section").Aria("labelledby", "broker-clients-h").Body(
+		goapp.Elem("h2").ID("broker-clients-h").Text(l.T("broker.clients")),
 		goapp.P().Class("caption").Text(l.T("broker.clients.caption")),
 		body,
 		more,
@@ -203,14 +203,14 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var since goapp.UI
 	if !ci.Since.IsZero() {
-		since = goapp.Span().Class("since").Text(obsFillText(l.T("broker.since"), obsClock(ci.Since)))
+		since = goapp.Elem("span").Class("since").Text(obsFillText(l.T("broker.since"), obsClock(ci.Since)))
 	}
 	var self, user goapp.UI
 	if ci.Self {
-		self = goapp.Span().Class("badge", "badge-self").Text(l.T("broker.self"))
+		self = goapp.Elem("span").Class("badge", "badge-self").Text(l.T("broker.self"))
 	}
 	if ci.Username != "" {
-		user = goapp.Span().Class("sub").Text(l.T("broker.user") + " " + ci.Username)
+		user = goapp.Elem("span").Class("sub").Text(l.T("broker.user") + " " + ci.Username)
 	}
 	session := l.T("broker.session.clean")
 	switch {
@@ -229,17 +229,17 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var will goapp.UI = goapp.Text(noValue)
 	if ci.Will != nil {
-		will = goapp.Span().Body(goapp.Code().Text(ci.Will.Topic), goapp.Text(" · QoS "+strconv.Itoa(ci.Will.QoS)))
+		will = goapp.Elem("span").Body(goapp.Code().Text(ci.Will.Topic), goapp.Text(" · QoS "+strconv.Itoa(ci.Will.QoS)))
 	}
 	subs := ci.SortedSubscriptions()
 	var subsUI goapp.UI = goapp.Text(noValue)
 	if len(subs) > 0 {
-		subsUI = goapp.Ul().Class("filters").Body(
+		subsUI = goapp.Elem("ul").Class("filters").Body(
 			goapp.Range(subs).Slice(func(i int) goapp.UI {
 				f := subs[i]
-				item := goapp.Li().DataSet("filter", f)
+				item := goapp.Elem("li").DataSet("filter", f)
 				if q := ci.Subscriptions[f]; q >= 0 {
-					return item.Body(goapp.Code().Text(f), goapp.Span().Class("qos").Text("QoS "+strconv.Itoa(q)))
+					return item.Body(goapp.Code().Text(f), goapp.Elem("span").Class("qos").Text("QoS "+strconv.Itoa(q)))
 				}
 				return item.Body(goapp.Code().Text(f))
 			}),
@@ -247,26 +247,26 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var inflight goapp.UI
 	if ci.Inflight > 0 {
-		inflight = goapp.Span().Class("sub", "inflight").Text(obsFill(l.T("broker.inflight"), uint64(ci.Inflight)))
+		inflight = goapp.Elem("span").Class("sub", "inflight").Text(obsFill(l.T("broker.inflight"), uint64(ci.Inflight)))
 	}
 	queuedClass := "queued"
 	if ci.Queued > 0 {
 		queuedClass = "queued waiting"
 	}
-	return goapp.Tr().DataSet("client", ci.ID).Class("client-"+state).Body(
-		goapp.Th().Scope("row").Body(goapp.Code().Text(ci.ID), self, user),
-		goapp.Td().Body(
-			goapp.Span().Class("badge", "badge-"+state).Text(stateText),
-			goapp.Span().Class("sub").Text(ci.Version),
+	return goapp.Elem("tr").DataSet("client", ci.ID).Class("client-"+state).Body(
+		goapp.Elem("th").Attr("scope", "row").Body(goapp.Code().Text(ci.ID), self, user),
+		goapp.Elem("td").Body(
+			goapp.Elem("span").Class("badge", "badge-"+state).Text(stateText),
+			goapp.Elem("span").Class("sub").Text(ci.Version),
 			since,
 		),
-		goapp.Td().Text(session),
-		goapp.Td().Class("mono").Text(remote),
-		goapp.Td().Text(keepalive),
-		goapp.Td().Body(will),
-		goapp.Td().Body(subsUI),
-		goapp.Td().Class("num").Body(goapp.Span().Class(queuedClass).Text(strconv.Itoa(ci.Queued)), inflight),
-		goapp.Td().Class("num", "dropped").Text(obsCount(ci.Dropped)),
+		goapp.Elem("td").Text(session),
+		goapp.Elem("td").Class("mono").Text(remote),
+		goapp.Elem("td").Text(keepalive),
+		goapp.Elem("td").Body(will),
+		goapp.Elem("td").Body(subsUI),
+		goapp.Elem("td").Class("num").Body(goapp.Elem("span").Class(queuedClass).Text(strconv.Itoa(ci.Queued)), inflight),
+		goapp.Elem("td").Class("num", "dropped").Text(obsCount(ci.Dropped)),
 	)
 }
 
@@ -287,13 +287,13 @@ func (r *brokerRetained) Render() goapp.UI {
 		body = goapp.P().Class("empty").Text(l.T("broker.retained.none"))
 	} else {
 		body = goapp.Div().Class("table-scroll").Body(
-			goapp.Table().Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Scope("col").Text(l.T("broker.col.topic")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.size")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.payload")),
+			goapp.Elem("table").Class("data-table").Body(
+				goapp.Elem("thead").Body(goapp.Elem("tr").Body(
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.topic")),
+					goapp.Elem("th").Attr("scope", "col").Class("num").Text(l.T("broker.col.size")),
+					goapp.Elem("th").Attr("scope", "col").Text(l.T("broker.col.payload")),
 				)),
-				goapp.TBody().Body(
+				goapp.Elem("tbody").Body(
 					goapp.Range(r.Retained).Slice(func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} }),
 				),
 			),
@@ -303,8 +303,8 @@ func (r *brokerRetained) Render() goapp.UI {
 	if r.More {
 		more = goapp.P().Class("notice").Text(l.T("broker.retained.more"))
 	}
-	return goapp.Section().ID("broker-retained").Class("observer-section").Aria("labelledby", "broker-retained-h").Body(
-		goapp.H2().ID("broker-retained-h").Text(l.T("broker.retained")),
+	return goapp.Elem("section").ID("broker-retained").Class("observer-section").Aria("labelledby", "broker-retained-h").Body(
+		goapp.Elem("h2").ID("broker-retained-h").Text(l.T("broker.retained")),
 		goapp.P().Class("caption").Text(l.T("broker.retained.caption")),
 		body,
 		more,
@@ -322,10 +322,10 @@ type brokerRetainedRow struct {
 // Render draws the row.
 func (r *brokerRetainedRow) Render() goapp.UI {
 	m := &r.Msg
-	return goapp.Tr().DataSet("topic", m.Topic).Body(
-		goapp.Th().Scope("row").Body(goapp.Code().Text(m.Topic)),
-		goapp.Td().Class("num").Text(obsBytes(uint64(m.Size))),
-		goapp.Td().Body(payloadPreview(r.Lang, m.Preview, m.Binary, m.Cut)),
+	return goapp.Elem("tr").DataSet("topic", m.Topic).Body(
+		goapp.Elem("th").Attr("scope", "row").Body(goapp.Code().Text(m.Topic)),
+		goapp.Elem("td").Class("num").Text(obsBytes(uint64(m.Size))),
+		goapp.Elem("td").Body(payloadPreview(r.Lang, m.Preview, m.Binary, m.Cut)),
 	)
 }
 
@@ -334,12 +334,12 @@ func (r *brokerRetainedRow) Render() goapp.UI {
 func payloadPreview(l i18n.Lang, text string, binary, cut bool) goapp.UI {
 	var mark, ellipsis goapp.UI
 	if binary {
-		mark = goapp.Span().Class("badge", "badge-hex").Title(l.T("observer.hex.title")).Text(l.T("observer.hex"))
+		mark = goapp.Elem("span").Class("badge", "badge-hex").Title(l.T("observer.hex.title")).Text(l.T("observer.hex"))
 	}
 	if cut {
-		ellipsis = goapp.Span().Class("cut").Title(l.T("observer.cut.title")).Text("…")
+		ellipsis = goapp.Elem("span").Class("cut").Title(l.T("observer.cut.title")).Text("…")
 	}
-	return goapp.Span().Class("payload").Body(mark, goapp.Code().Class("preview").Text(text), ellipsis)
+	return goapp.Elem("span").Class("payload").Body(mark, goapp.Code().Class("preview").Text(text), ellipsis)
 }
 
 // brokerEvents lists what happened lately to clients and subscriptions.
@@ -357,24 +357,24 @@ func (e *brokerEvents) Render() goapp.UI {
 	if len(e.Events) == 0 {
 		body = goapp.P().Class("empty").Text(l.T("broker.events.none"))
 	} else {
-		body = goapp.Ul().Class("event-list").Body(
+		body = goapp.Elem("ul").Class("event-list").Body(
 			goapp.Range(e.Events).Slice(func(i int) goapp.UI {
 				ev := e.Events[i]
 				var detail goapp.UI
 				if ev.Detail != "" {
-					detail = goapp.Span().Class("event-detail").Text(ev.Detail)
+					detail = goapp.Elem("span").Class("event-detail").Text(ev.Detail)
 				}
-				return goapp.Li().DataSet("kind", ev.Kind).Body(
-					goapp.Span().Class("event-time").Text(obsClock(ev.At)),
-					goapp.Span().Class("badge", "badge-event").Text(brokerEventLabel(l, ev.Kind)),
+				return goapp.Elem("li").DataSet("kind", ev.Kind).Body(
+					goapp.Elem("span").Class("event-time").Text(obsClock(ev.At)),
+					goapp.Elem("span").Class("badge", "badge-event").Text(brokerEventLabel(l, ev.Kind)),
 					goapp.Code().Text(ev.Client),
 					detail,
 				)
 			}),
 		)
 	}
-	return goapp.Section().ID("broker-events").Class("observer-section").Aria("labelledby", "broker-events-h").Body(
-		goapp.H2().ID("broker-events-h").Text(l.T("broker.events")),
+	return goapp.Elem("section").ID("broker-events").Class("observer-section").Aria("labelledby", "broker-events-h").Body(
+		goapp.Elem("h2").ID("broker-events-h").Text(l.T("broker.events")),
 		goapp.P().Class("caption").Text(l.T("broker.events.caption")),
 		body,
 	)

@@ -188,8 +188,8 @@ func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 func (p *fleetPage) Render() goapp.UI {
 	l := p.lang
 	content := []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("fleet.title")),
+		goapp.Elem("section").Class("page-intro").Body(
+			goapp.Elem("h1").Text(l.T("fleet.title")),
 			goapp.P().Class("lead").Text(l.T("fleet.summary")),
 		),
 	}

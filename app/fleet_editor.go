@@ -77,19 +77,19 @@ func (e *scenarioEditor) apply(ctx goapp.Context) {
 func (e *scenarioEditor) Render() goapp.UI {
 	l := e.Lang
 	body := []goapp.UI{
-		goapp.H2().Text(l.T("fleet.editor")),
+		goapp.Elem("h2").Text(l.T("fleet.editor")),
 		goapp.P().Class("muted").Text(l.T("fleet.editor_help")),
-		goapp.Textarea().ID("scenario-source").Class("code-editor").Rows(24).Attr("spellcheck", "false").
+		goapp.Elem("textarea").ID("scenario-source").Class("code-editor").Attr("rows", 24).Attr("spellcheck", "false").
 			Attr("aria-label", l.T("fleet.editor")).Text(e.value()).
 			OnInput(func(ctx goapp.Context, ev goapp.Event) {
 				e.text, e.dirty, e.applied = ctx.JSSrc().Get("value").String(), true, false
 			}),
 		goapp.Div().Class("editor-actions").Body(
-			goapp.Button().ID("scenario-apply").Class("button", "button-primary").Disabled(e.busy).Text(l.T("fleet.apply")).
+			goapp.Elem("button").ID("scenario-apply").Class("button", "button-primary").Attr("disabled", e.busy).Text(l.T("fleet.apply")).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.apply(ctx) }),
-			goapp.Button().ID("scenario-revert").Class("button").Disabled(!e.dirty || e.busy).Text(l.T("fleet.revert")).
+			goapp.Elem("button").ID("scenario-revert").Class("button").Attr("disabled", !e.dirty || e.busy).Text(l.T("fleet.revert")).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.dirty, e.problems, e.err = false, nil, "" }),
-			goapp.If(e.applied, goapp.Span().ID("scenario-applied").Class("ok").Text(l.T("fleet.applied"))),
+			goapp.If(e.applied, goapp.Elem("span").ID("scenario-applied").Class("ok").Text(l.T("fleet.applied"))),
 		),
 	}
 	if e.err != "" {
@@ -99,10 +99,10 @@ func (e *scenarioEditor) Render() goapp.UI {
 		body = append(body,
 			goapp.P().ID("scenario-refused").Class("notice", "notice-error").Attr("role", "alert").
 				Text(l.T("fleet.refused")),
-			goapp.Ol().ID("scenario-problems").Class("problems").Body(e.renderProblems()...),
+			goapp.Elem("ol").ID("scenario-problems").Class("problems").Body(e.renderProblems()...),
 		)
 	}
-	return goapp.Section().Class("fleet-section", "scenario-editor").Body(body...)
+	return goapp.Elem("section").Class("fleet-section", "scenario-editor").Body(body...)
 }
 
 // renderProblems shows each problem under the line it is about.
@@ -112,8 +112,8 @@ func (e *scenarioEditor) renderProblems() []goapp.UI {
 	for _, p := range e.problems {
 		var src goapp.UI = goapp.Text("")
 		if p.Line > 0 && p.Line <= len(lines) {
-			src = goapp.Pre().Class("problem-line").Body(
-				goapp.Span().Class("line-number").Text(strconv.Itoa(p.Line)),
+			src = goapp.Elem("pre").Class("problem-line").Body(
+				goapp.Elem("span").Class("line-number").Text(strconv.Itoa(p.Line)),
 				goapp.Text(lines[p.Line-1]),
 			)
 		}
@@ -121,10 +121,10 @@ func (e *scenarioEditor) renderProblems() []goapp.UI {
 		if p.Field != "" {
 			msg = p.Field + ": " + msg
 		}
-		out = append(out, goapp.Li().Class("scenario-problem").DataSet("line", p.Line).Body(
+		out = append(out, goapp.Elem("li").Class("scenario-problem").DataSet("line", p.Line).Body(
 			src,
 			goapp.P().Class("problem-message").Body(
-				goapp.If(p.Line > 0, goapp.Strong().Text(fmt.Sprintf(e.Lang.T("fleet.line"), p.Line)+" ")),
+				goapp.If(p.Line > 0, goapp.Elem("strong").Text(fmt.Sprintf(e.Lang.T("fleet.line"), p.Line)+" ")),
 				goapp.Text(msg),
 			),
 		))

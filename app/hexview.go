@@ -119,15 +119,15 @@ func (h *hexView) renderError(m *hexModel) goapp.UI {
 		msg = perr.Msg // the rule and the code are shown on their own
 	}
 	parts := []goapp.UI{
-		goapp.Span().Class("hexview-error-title").Text(l.T("inspector.hex.decode_error")),
+		goapp.Elem("span").Class("hexview-error-title").Text(l.T("inspector.hex.decode_error")),
 		goapp.Text(" " + msg + " "),
-		goapp.Span().Class("hexview-at").Text(l.T("inspector.hex.at_byte") + " " + strconv.Itoa(m.Ex.ErrOffset)),
+		goapp.Elem("span").Class("hexview-at").Text(l.T("inspector.hex.at_byte") + " " + strconv.Itoa(m.Ex.ErrOffset)),
 	}
 	if rule != "" {
-		parts = append(parts, goapp.Span().Class("hexview-rule").Text(l.T("inspector.hex.rule")+" "+rule))
+		parts = append(parts, goapp.Elem("span").Class("hexview-rule").Text(l.T("inspector.hex.rule")+" "+rule))
 	}
 	if perr != nil {
-		parts = append(parts, goapp.Span().Class("hexview-code").
+		parts = append(parts, goapp.Elem("span").Class("hexview-code").
 			Text(l.T("inspector.hex.reason")+" 0x"+hexOfByte(byte(perr.Code))+" "+perr.Code.String()))
 	}
 	return goapp.Div().Class("hexview-error").Attr("role", "alert").Body(parts...)
@@ -160,13 +160,13 @@ func (h *hexView) renderDump(m *hexModel, start, end int) goapp.UI {
 				from := line * hexPerLine
 				to := min(from+hexPerLine, n)
 				return goapp.Div().Class("hex-line").Body(
-					goapp.Span().Class("hex-off").Text(hexOffset(from)),
-					goapp.Span().Class("hex-bytes").Body(
+					goapp.Elem("span").Class("hex-off").Text(hexOffset(from)),
+					goapp.Elem("span").Class("hex-bytes").Body(
 						goapp.Range(make([]struct{}, to-from)).Slice(func(k int) goapp.UI {
 							return h.renderByte(m, from+k, start, end, hexOfByte(m.Raw[from+k]))
 						}),
 					),
-					goapp.Span().Class("hex-ascii").Body(
+					goapp.Elem("span").Class("hex-ascii").Body(
 						goapp.Range(make([]struct{}, to-from)).Slice(func(k int) goapp.UI {
 							return h.renderByte(m, from+k, start, end, asciiOf(m.Raw[from+k]))
 						}),
@@ -178,7 +178,7 @@ func (h *hexView) renderDump(m *hexModel, start, end int) goapp.UI {
 }
 
 func (h *hexView) renderByte(m *hexModel, i, start, end int, text string) goapp.UI {
-	s := goapp.Span().
+	s := goapp.Elem("span").
 		Class("hex-byte").
 		DataSet("i", i).
 		DataSet("section", m.Section(i)).
@@ -196,14 +196,14 @@ func (h *hexView) renderByte(m *hexModel, i, start, end int, text string) goapp.
 // values and byte ranges. Each row highlights its bytes when pointed at.
 func (h *hexView) renderFields(m *hexModel) goapp.UI {
 	l := h.Lang
-	return goapp.Ol().
+	return goapp.Elem("ol").
 		Class("explain-fields").
 		Aria("label", l.T("inspector.hex.fields")).
 		Body(
 			goapp.Range(m.Rows).Slice(func(r int) goapp.UI {
 				row := m.Rows[r]
 				name := explainName(l, row.Path[len(row.Path)-1])
-				li := goapp.Li().
+				li := goapp.Elem("li").
 					Class("explain-row").
 					DataSet("row", r).
 					Style("--depth", strconv.Itoa(row.Depth)).
@@ -217,8 +217,8 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 				}
 				if row.Field < 0 {
 					return li.Class("explain-group").Body(
-						goapp.Span().Class("explain-name").Text(name),
-						goapp.Span().Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
+						goapp.Elem("span").Class("explain-name").Text(name),
+						goapp.Elem("span").Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
 					)
 				}
 				f := m.Ex.Fields[row.Field]
@@ -227,9 +227,9 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 					li = li.Class("err")
 				}
 				return li.Body(
-					goapp.Span().Class("explain-name").Text(name),
-					goapp.Span().Class("explain-value").Text(f.Value),
-					goapp.Span().Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
+					goapp.Elem("span").Class("explain-name").Text(name),
+					goapp.Elem("span").Class("explain-value").Text(f.Value),
+					goapp.Elem("span").Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
 				)
 			}),
 		)
@@ -250,13 +250,13 @@ func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	}
 	if row.Field < 0 {
 		return d.Body(
-			goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
+			goapp.Elem("h3").Class("explain-detail-name").Text(strings.Join(path, " › ")),
 			goapp.P().Class("explain-detail-bytes").Text(l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
 		)
 	}
 	f := m.Ex.Fields[row.Field]
 	return d.Body(
-		goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
+		goapp.Elem("h3").Class("explain-detail-name").Text(strings.Join(path, " › ")),
 		goapp.P().Class("explain-detail-value").Body(
 			goapp.Code().Text(f.Value),
 		),

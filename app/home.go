@@ -24,35 +24,35 @@ func (p *homePage) Render() goapp.UI {
 		Lang:  l,
 		Title: l.T("app.name"),
 		Content: []goapp.UI{
-			goapp.Section().
+			goapp.Elem("section").
 				Class("hero").
 				Body(
-					goapp.H1().Text(l.T("home.title")),
+					goapp.Elem("h1").Text(l.T("home.title")),
 					goapp.P().Class("lead").Text(l.T("home.lead")),
 					goapp.Div().
 						Class("hero-actions").
 						Body(
-							goapp.A().Class("button", "button-primary").Href("/lab").Text(l.T("home.open_lab")),
-							goapp.A().Class("button").Href("/lessons").Text(l.T("home.start_lesson")),
+							goapp.Elem("a").Class("button", "button-primary").Attr("href", "/lab").Text(l.T("home.open_lab")),
+							goapp.Elem("a").Class("button").Attr("href", "/lessons").Text(l.T("home.start_lesson")),
 						),
 				),
-			goapp.Section().
+			goapp.Elem("section").
 				Class("sections").
 				Aria("labelledby", "sections-heading").
 				Body(
-					goapp.H2().ID("sections-heading").Text(l.T("home.sections")),
-					goapp.Ul().
+					goapp.Elem("h2").ID("sections-heading").Text(l.T("home.sections")),
+					goapp.Elem("ul").
 						Class("card-grid").
 						Body(
 							goapp.Range(sections).Slice(func(i int) goapp.UI {
 								s := sections[i]
-								return goapp.Li().
+								return goapp.Elem("li").
 									Class("card").
 									Body(
-										goapp.A().
-											Href(s.Path).
+										goapp.Elem("a").
+											Attr("href", s.Path).
 											Body(
-												goapp.H3().Text(l.T(s.Title)),
+												goapp.Elem("h3").Text(l.T(s.Title)),
 												goapp.P().Text(l.T(s.Summary)),
 											),
 									)

@@ -169,10 +169,10 @@ func (p *inspectorPage) Render() goapp.UI {
 		Active: "/inspector",
 		Title:  title,
 		Content: []goapp.UI{
-			goapp.Section().
+			goapp.Elem("section").
 				Class("page-intro").
 				Body(
-					goapp.H1().Text(title),
+					goapp.Elem("h1").Text(title),
 					goapp.P().Class("lead").Text(l.T("inspector.summary")),
 				),
 			body,
@@ -186,7 +186,7 @@ func (p *inspectorPage) renderEmpty() goapp.UI {
 		Class("inspector-empty").
 		Body(
 			goapp.P().Text(l.T("inspector.empty")),
-			goapp.A().Class("button", "button-primary").Href("/lab").Text(l.T("inspector.empty_action")),
+			goapp.Elem("a").Class("button", "button-primary").Attr("href", "/lab").Text(l.T("inspector.empty_action")),
 		)
 }
 
@@ -215,24 +215,24 @@ func (p *inspectorPage) renderLog() goapp.UI {
 			goapp.Div().
 				Class("inspector-grid").
 				Body(
-					goapp.Section().
+					goapp.Elem("section").
 						Class("inspector-packets").
 						Aria("label", l.T("inspector.packets")).
 						Body(
 							packets,
 						),
-					goapp.Section().
+					goapp.Elem("section").
 						Class("inspector-sequences").
 						Aria("labelledby", "inspector-seq-heading").
 						Body(
-							goapp.H2().ID("inspector-seq-heading").Text(l.T("inspector.seq.title")),
+							goapp.Elem("h2").ID("inspector-seq-heading").Text(l.T("inspector.seq.title")),
 							goapp.Range(diagrams).Slice(func(i int) goapp.UI {
 								name := diagrams[i]
 								return goapp.Div().
 									Class("sequence").
 									DataSet("client", name).
 									Body(
-										goapp.H3().Text(name),
+										goapp.Elem("h3").Text(name),
 										&sequenceDiagram{
 											Lang:     l,
 											Client:   name,
@@ -244,11 +244,11 @@ func (p *inspectorPage) renderLog() goapp.UI {
 							}),
 						),
 				),
-			goapp.Section().
+			goapp.Elem("section").
 				Class("inspector-detail").
 				Aria("labelledby", "inspector-detail-heading").
 				Body(
-					goapp.H2().ID("inspector-detail-heading").Text(l.T("inspector.detail")),
+					goapp.Elem("h2").ID("inspector-detail-heading").Text(l.T("inspector.detail")),
 					detail,
 				),
 		)
@@ -267,21 +267,21 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 	return goapp.Div().
 		Class("inspector-filters").
 		Body(
-			goapp.Label().For("inspector-client").Text(l.T("inspector.filter.client")),
-			goapp.Select().
+			goapp.Elem("label").Attr("for", "inspector-client").Text(l.T("inspector.filter.client")),
+			goapp.Elem("select").
 				ID("inspector-client").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.client = ctx.JSSrc().Get("value").String()
 				}).
 				Body(
-					goapp.Option().Value("").Text(l.T("inspector.filter.all_clients")).Selected(p.client == ""),
+					goapp.Elem("option").Attr("value", "").Text(l.T("inspector.filter.all_clients")).Attr("selected", p.client == ""),
 					goapp.Range(clients).Slice(func(i int) goapp.UI {
 						name := clients[i]
-						return goapp.Option().Value(name).Text(name).Selected(name == p.client)
+						return goapp.Elem("option").Attr("value", name).Text(name).Attr("selected", name == p.client)
 					}),
 				),
-			goapp.Label().For("inspector-type").Text(l.T("inspector.filter.type")),
-			goapp.Select().
+			goapp.Elem("label").Attr("for", "inspector-type").Text(l.T("inspector.filter.type")),
+			goapp.Elem("select").
 				ID("inspector-type").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					n, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
@@ -291,20 +291,20 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 					p.ptype = protocol.Type(n)
 				}).
 				Body(
-					goapp.Option().Value("0").Text(l.T("inspector.filter.all_types")).Selected(p.ptype == 0),
+					goapp.Elem("option").Attr("value", "0").Text(l.T("inspector.filter.all_types")).Attr("selected", p.ptype == 0),
 					goapp.Range(types).Slice(func(i int) goapp.UI {
 						t := types[i]
-						return goapp.Option().Value(strconv.Itoa(int(t))).Text(t.String()).Selected(t == p.ptype)
+						return goapp.Elem("option").Attr("value", strconv.Itoa(int(t))).Text(t.String()).Attr("selected", t == p.ptype)
 					}),
 				),
-			goapp.Span().
+			goapp.Elem("span").
 				Class("inspector-count").
 				Text(l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
 			p.renderPause(),
-			goapp.Button().
+			goapp.Elem("button").
 				ID("inspector-clear").
 				Class("button").
-				Type("button").
+				Attr("type", "button").
 				Text(l.T("inspector.clear")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					store.Log.Clear()
@@ -325,17 +325,17 @@ func (p *inspectorPage) renderPause() goapp.UI {
 	var waiting goapp.UI
 	if p.paused {
 		// The version counts packets (and clearings) since the snapshot.
-		waiting = goapp.Span().
+		waiting = goapp.Elem("span").
 			ID("inspector-waiting").
 			Class("inspector-waiting").
 			Text(l.T("inspector.waiting") + " " + strconv.FormatUint(store.Log.Version()-p.seen, 10))
 	}
-	return goapp.Span().Class("inspector-pause").Body(
+	return goapp.Elem("span").Class("inspector-pause").Body(
 		waiting,
-		goapp.Button().
+		goapp.Elem("button").
 			ID("inspector-pause").
 			Class("button").
-			Type("button").
+			Attr("type", "button").
 			Aria("pressed", strconv.FormatBool(p.paused)).
 			Text(l.T(key)).
 			OnClick(func(ctx goapp.Context, e goapp.Event) {
@@ -361,7 +361,7 @@ func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {
 			goapp.P().
 				Class("inspector-selected-meta").
 				Body(
-					goapp.Span().Class("inspector-selected-type").Text(info.TypeName()),
+					goapp.Elem("span").Class("inspector-selected-type").Text(info.TypeName()),
 					goapp.Text(" · "+pk.Client+" "+l.T("inspector.dir."+dir)+" · "+pk.Time.Format("15:04:05.000")+" · MQTT "+pk.Version.String()),
 				),
 			&hexView{Lang: l, Raw: pk.Raw, Version: pk.Version, Dir: pk.Dir},

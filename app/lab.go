@@ -71,10 +71,10 @@ func (p *labPage) Render() goapp.UI {
 		Active: "/lab",
 		Title:  l.T("lab.title"),
 		Content: []goapp.UI{
-			goapp.Section().
+			goapp.Elem("section").
 				Class("page-intro").
 				Body(
-					goapp.H1().Text(l.T("lab.title")),
+					goapp.Elem("h1").Text(l.T("lab.title")),
 					goapp.P().Class("lead").Text(l.T("lab.summary")),
 				),
 			goapp.Div().
@@ -90,13 +90,13 @@ func (p *labPage) Render() goapp.UI {
 // renderDetail draws the selected client, or says how to start.
 func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL string) goapp.UI {
 	if c == nil {
-		return goapp.Section().
+		return goapp.Elem("section").
 			ID("lab-detail").
 			Class("lab-detail", "lab-empty-detail").
 			Body(goapp.P().Class("lab-empty").Text(l.T("lab.no_client")))
 	}
 	connected := c.Status == store.Connected
-	return goapp.Section().
+	return goapp.Elem("section").
 		ID("lab-detail").
 		Class("lab-detail").
 		Aria("label", c.Name).

@@ -34,35 +34,35 @@ type labClientList struct {
 // Render draws the list and the add form.
 func (c *labClientList) Render() goapp.UI {
 	l := c.Lang
-	return goapp.Aside().
+	return goapp.Elem("aside").
 		Class("lab-clients").
 		Aria("labelledby", "lab-clients-heading").
 		Body(
-			goapp.H2().ID("lab-clients-heading").Text(l.T("lab.clients")),
+			goapp.Elem("h2").ID("lab-clients-heading").Text(l.T("lab.clients")),
 			goapp.If(len(c.Items) == 0, goapp.P().Class("lab-empty").Text(l.T("lab.clients.none"))),
-			goapp.Ul().
+			goapp.Elem("ul").
 				ID("lab-clients").
 				Class("lab-client-list").
 				Body(goapp.Range(c.Items).Slice(func(i int) goapp.UI {
 					return c.renderItem(l, c.Items[i])
 				})),
-			goapp.Form().
+			goapp.Elem("form").
 				ID("lab-add-form").
 				Class("lab-add").
 				OnSubmit(c.add).
 				Body(
-					goapp.Label().For("lab-add-name").Text(l.T("lab.add.name")),
+					goapp.Elem("label").Attr("for", "lab-add-name").Text(l.T("lab.add.name")),
 					goapp.Div().Class("lab-inline").Body(
-						goapp.Input().
-							Type("text").
+						goapp.ElemSelfClosing("input").
+							Attr("type", "text").
 							ID("lab-add-name").
-							Value(c.name).
-							Placeholder(nextClientName(c.Items)).
-							MaxLength(store.MaxNameLen).
-							AutoComplete(false).
+							Attr("value", c.name).
+							Attr("placeholder", nextClientName(c.Items)).
+							Attr("maxlength", store.MaxNameLen).
+							Attr("autocomplete", "off").
 							OnInput(func(ctx goapp.Context, e goapp.Event) { c.name = inputValue(ctx) }),
-						goapp.Button().
-							Type("submit").
+						goapp.Elem("button").
+							Attr("type", "submit").
 							ID("lab-add").
 							Class("button", "button-primary").
 							Text(l.T("lab.add")),
@@ -73,8 +73,8 @@ func (c *labClientList) Render() goapp.UI {
 }
 
 func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
-	b := goapp.Button().
-		Type("button").
+	b := goapp.Elem("button").
+		Attr("type", "button").
 		Class("lab-client").
 		DataSet("name", it.Name).
 		DataSet("status", it.Status.String()).
@@ -83,10 +83,10 @@ func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
 			labChanged(ctx)
 		}).
 		Body(
-			goapp.Span().Class("lab-badge").DataSet("status", it.Status.String()).Aria("hidden", true),
-			goapp.Span().Class("lab-client-name").Text(it.Name),
-			goapp.Span().Class("lab-client-status").Text(statusText(l, it.Status)),
-			goapp.Span().
+			goapp.Elem("span").Class("lab-badge").DataSet("status", it.Status.String()).Aria("hidden", true),
+			goapp.Elem("span").Class("lab-client-name").Text(it.Name),
+			goapp.Elem("span").Class("lab-client-status").Text(statusText(l, it.Status)),
+			goapp.Elem("span").
 				Class("lab-client-count").
 				Title(l.T("lab.count.received")).
 				Text(strconv.FormatUint(it.Received, 10)),
@@ -94,7 +94,7 @@ func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
 	if it.Name == c.Selected {
 		b = b.Aria("current", "true")
 	}
-	return goapp.Li().Body(b)
+	return goapp.Elem("li").Body(b)
 }
 
 // add adds a client by the typed name, or by the next free one.
@@ -162,20 +162,20 @@ func (h *labClientHeader) Render() goapp.UI {
 		h.shownFor, h.renaming, h.err = h.Name, false, nil
 	}
 	if h.renaming {
-		return goapp.Form().
+		return goapp.Elem("form").
 			Class("lab-client-header", "lab-rename").
 			OnSubmit(h.rename).
 			Body(
-				goapp.Label().For("lab-rename-name").Text(l.T("lab.rename.name")),
+				goapp.Elem("label").Attr("for", "lab-rename-name").Text(l.T("lab.rename.name")),
 				goapp.Div().Class("lab-inline").Body(
-					goapp.Input().
-						Type("text").
+					goapp.ElemSelfClosing("input").
+						Attr("type", "text").
 						ID("lab-rename-name").
-						Value(h.newName).
-						MaxLength(store.MaxNameLen).
-						AutoComplete(false).
+						Attr("value", h.newName).
+						Attr("maxlength", store.MaxNameLen).
+						Attr("autocomplete", "off").
 						OnInput(func(ctx goapp.Context, e goapp.Event) { h.newName = inputValue(ctx) }),
-					goapp.Button().Type("submit").ID("lab-rename-save").Class("button", "button-primary").Text(l.T("lab.rename.save")),
+					goapp.Elem("button").Attr("type", "submit").ID("lab-rename-save").Class("button", "button-primary").Text(l.T("lab.rename.save")),
 					button("lab-rename-cancel", l.T("lab.cancel"), false, func(ctx goapp.Context, e goapp.Event) {
 						h.renaming, h.err = false, nil
 					}),
@@ -186,7 +186,7 @@ func (h *labClientHeader) Render() goapp.UI {
 	return goapp.Div().
 		Class("lab-client-header").
 		Body(
-			goapp.H2().ID("lab-client-title").Text(h.Name),
+			goapp.Elem("h2").ID("lab-client-title").Text(h.Name),
 			goapp.Div().Class("lab-actions").Body(
 				button("lab-rename", l.T("lab.rename"), false, func(ctx goapp.Context, e goapp.Event) {
 					h.renaming, h.newName, h.err = true, h.Name, nil

@@ -44,11 +44,11 @@ func (c *labConnection) Render() goapp.UI {
 	if c.opErr != nil {
 		err = c.opErr
 	}
-	return goapp.Section().
+	return goapp.Elem("section").
 		Class("lab-card", "lab-connection").
 		Aria("labelledby", "lab-conn-heading").
 		Body(
-			goapp.H3().ID("lab-conn-heading").Text(l.T("lab.conn")),
+			goapp.Elem("h3").ID("lab-conn-heading").Text(l.T("lab.conn")),
 			goapp.Div().Class("lab-status-row").Body(
 				c.renderStatus(l),
 				goapp.Div().Class("lab-actions").Body(
@@ -83,7 +83,7 @@ func (c *labConnection) renderStatus(l i18n.Lang) goapp.UI {
 		DataSet("status", c.Status.String()).
 		Attr("role", "status").
 		Body(
-			goapp.Span().Class("lab-badge").DataSet("status", c.Status.String()).Aria("hidden", true),
+			goapp.Elem("span").Class("lab-badge").DataSet("status", c.Status.String()).Aria("hidden", true),
 			goapp.Text(text),
 		)
 }
@@ -116,12 +116,12 @@ func (c *labConnection) renderConnack(l i18n.Lang) goapp.UI {
 			items = append(items, struct{ k, v string }{l.T("lab.connack.reason"), a.ReasonString})
 		}
 	}
-	return goapp.Dl().
+	return goapp.Elem("dl").
 		ID("lab-connack").
 		Class("lab-connack").
 		Aria("label", l.T("lab.connack")).
 		Body(goapp.Range(items).Slice(func(i int) goapp.UI {
-			return goapp.Div().Body(goapp.Dt().Text(items[i].k), goapp.Dd().Text(items[i].v))
+			return goapp.Div().Body(goapp.Elem("dt").Text(items[i].k), goapp.Elem("dd").Text(items[i].v))
 		}))
 }
 
@@ -132,7 +132,7 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 	if !v5 {
 		cleanLabel = l.T("lab.clean_session")
 	}
-	return goapp.Form().
+	return goapp.Elem("form").
 		ID("lab-settings").
 		Class("lab-settings").
 		OnSubmit(func(ctx goapp.Context, e goapp.Event) {
@@ -140,9 +140,9 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 			c.connect(ctx, e)
 		}).
 		Body(
-			lockable(goapp.FieldSet(), c.Status != store.Disconnected).
+			lockable(goapp.Elem("fieldset"), c.Status != store.Disconnected).
 				Body(
-					goapp.Legend().Text(l.T("lab.settings")),
+					goapp.Elem("legend").Text(l.T("lab.settings")),
 					goapp.If(c.Status != store.Disconnected, goapp.P().Class("lab-hint").Text(l.T("lab.settings.locked"))),
 					goapp.Div().Class("lab-grid").Body(
 						goapp.Div().Class("lab-field", "lab-field-wide").Body(
@@ -169,10 +169,10 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 
 func (c *labConnection) renderWill(l i18n.Lang, v5 bool) goapp.UI {
 	f := &c.form
-	return goapp.FieldSet().
+	return goapp.Elem("fieldset").
 		Class("lab-will").
 		Body(
-			goapp.Legend().Text(l.T("lab.will")),
+			goapp.Elem("legend").Text(l.T("lab.will")),
 			checkField("lab-will", l.T("lab.will.enable"), f.Will, c.setBool(func(b bool) { f.Will = b })),
 			goapp.If(f.Will, goapp.Div().Class("lab-grid").Body(
 				textField(l, "lab-will-topic", l.T("lab.topic"), f.WillTopic, c.errs["lab-will-topic"], false, c.set(func(s string) { f.WillTopic = s })),
@@ -250,9 +250,9 @@ func (c *labConnection) run(ctx goapp.Context, op func(context.Context) error) {
 }
 
 // lockable disables a fieldset while locked.
-func lockable(fs goapp.HTMLFieldSet, locked bool) goapp.HTMLFieldSet {
+func lockable(fs goapp.HTMLElem, locked bool) goapp.HTMLElem {
 	if locked {
-		return fs.Disabled(true)
+		return fs.Attr("disabled", true)
 	}
 	return fs
 }

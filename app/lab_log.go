@@ -51,12 +51,12 @@ func (g *labLog) Render() goapp.UI {
 	if !g.paused {
 		msgs = store.Clients.Messages(g.Name, limit)
 	}
-	return goapp.Section().
+	return goapp.Elem("section").
 		Class("lab-card", "lab-log-card").
 		Aria("labelledby", "lab-log-heading").
 		Body(
 			goapp.Div().Class("lab-log-head").Body(
-				goapp.H3().ID("lab-log-heading").Text(l.T("lab.log")),
+				goapp.Elem("h3").ID("lab-log-heading").Text(l.T("lab.log")),
 				goapp.P().ID("lab-counters").Class("lab-counters").Text(tf(l, "lab.log.counters",
 					"received", strconv.FormatUint(g.Counters.Received, 10),
 					"published", strconv.FormatUint(g.Counters.Published, 10),
@@ -69,8 +69,8 @@ func (g *labLog) Render() goapp.UI {
 					Aria("label", l.T("lab.log.view")).
 					Body(goapp.Range(store.PayloadViews).Slice(func(i int) goapp.UI {
 						v := store.PayloadViews[i]
-						return goapp.Button().
-							Type("button").
+						return goapp.Elem("button").
+							Attr("type", "button").
 							ID("lab-view-%s", v).
 							Aria("pressed", v == g.View).
 							Text(l.T("lab.view." + v.String())).
@@ -79,8 +79,8 @@ func (g *labLog) Render() goapp.UI {
 								labChanged(ctx)
 							})
 					})),
-				goapp.Button().
-					Type("button").
+				goapp.Elem("button").
+					Attr("type", "button").
 					ID("lab-log-pause").
 					Class("button").
 					Aria("pressed", g.paused).
@@ -92,15 +92,15 @@ func (g *labLog) Render() goapp.UI {
 							g.frozen = msgs
 						}
 					}),
-				goapp.Button().
-					Type("button").
+				goapp.Elem("button").
+					Attr("type", "button").
 					ID("lab-log-more").
 					Class("button").
 					Aria("pressed", g.more).
 					Text(tf(l, "lab.log.more", "n", strconv.Itoa(logShownMore))).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { g.more = !g.more }),
-				goapp.Button().
-					Type("button").
+				goapp.Elem("button").
+					Attr("type", "button").
 					ID("lab-log-clear").
 					Class("button").
 					Text(l.T("lab.log.clear")).
@@ -118,7 +118,7 @@ func (g *labLog) renderMessages(l i18n.Lang, msgs []store.Message) goapp.UI {
 	if len(msgs) == 0 {
 		return goapp.P().ID("lab-log-empty").Class("lab-empty").Text(l.T("lab.log.empty"))
 	}
-	return goapp.Ol().
+	return goapp.Elem("ol").
 		ID("lab-log").
 		Class("lab-log").
 		Aria("label", l.T("lab.log")).
@@ -137,20 +137,20 @@ func (g *labLog) renderMessage(l i18n.Lang, m *store.Message) goapp.UI {
 		}
 		note += tf(l, "lab.log.truncated", "shown", strconv.Itoa(maxShownPayload), "total", strconv.Itoa(len(m.Payload)))
 	}
-	return goapp.Li().
+	return goapp.Elem("li").
 		Class("lab-msg").
 		DataSet("seq", m.Seq).
 		Body(
 			goapp.Div().Class("lab-msg-head").Body(
-				goapp.Time().Class("lab-msg-time").Text(m.Time.Format("15:04:05.000")),
+				goapp.Elem("time").Class("lab-msg-time").Text(m.Time.Format("15:04:05.000")),
 				goapp.Code().Class("lab-msg-topic").Text(m.Topic),
-				goapp.Span().Class("lab-msg-qos").Text(tf(l, "lab.log.qos", "qos", strconv.Itoa(int(m.QoS)))),
-				goapp.If(m.Retain, goapp.Span().Class("lab-msg-retain").Text(l.T("lab.log.retained"))),
-				goapp.If(m.Dup, goapp.Span().Class("lab-msg-dup").Text(l.T("lab.log.dup"))),
-				goapp.Span().Class("lab-msg-size").Text(tf(l, "lab.log.bytes", "n", strconv.Itoa(len(m.Payload)))),
+				goapp.Elem("span").Class("lab-msg-qos").Text(tf(l, "lab.log.qos", "qos", strconv.Itoa(int(m.QoS)))),
+				goapp.If(m.Retain, goapp.Elem("span").Class("lab-msg-retain").Text(l.T("lab.log.retained"))),
+				goapp.If(m.Dup, goapp.Elem("span").Class("lab-msg-dup").Text(l.T("lab.log.dup"))),
+				goapp.Elem("span").Class("lab-msg-size").Text(tf(l, "lab.log.bytes", "n", strconv.Itoa(len(m.Payload)))),
 			),
 			renderProps(l, &m.Props),
-			goapp.Pre().Class("lab-msg-payload").Text(shown.Text),
+			goapp.Elem("pre").Class("lab-msg-payload").Text(shown.Text),
 			goapp.If(note != "", goapp.P().Class("lab-msg-note").Text(note)),
 		)
 }
@@ -194,9 +194,9 @@ func renderProps(l i18n.Lang, p *protocol.Properties) goapp.UI {
 	if len(props) == 0 {
 		return nil
 	}
-	return goapp.Dl().
+	return goapp.Elem("dl").
 		Class("lab-msg-props").
 		Body(goapp.Range(props).Slice(func(i int) goapp.UI {
-			return goapp.Div().Body(goapp.Dt().Text(props[i].k), goapp.Dd().Text(props[i].v))
+			return goapp.Div().Body(goapp.Elem("dt").Text(props[i].k), goapp.Elem("dd").Text(props[i].v))
 		}))
 }

@@ -40,12 +40,12 @@ func (p *labPublish) Render() goapp.UI {
 	}
 	f := &p.form
 	v5 := p.Version == protocol.V5
-	return goapp.Section().
+	return goapp.Elem("section").
 		Class("lab-card", "lab-publish").
 		Aria("labelledby", "lab-pub-heading").
 		Body(
-			goapp.H3().ID("lab-pub-heading").Text(l.T("lab.publish.title")),
-			goapp.Form().
+			goapp.Elem("h3").ID("lab-pub-heading").Text(l.T("lab.publish.title")),
+			goapp.Elem("form").
 				ID("lab-pub-form").
 				OnSubmit(p.publish).
 				Body(
@@ -60,8 +60,8 @@ func (p *labPublish) Render() goapp.UI {
 					),
 					goapp.If(v5, p.renderProps(l)),
 					goapp.Div().Class("lab-actions").Body(
-						goapp.Button().
-							Type("submit").
+						goapp.Elem("button").
+							Attr("type", "submit").
 							ID("lab-publish").
 							Class("button", "button-primary").
 							Aria("busy", p.busy).
@@ -80,12 +80,12 @@ func (p *labPublish) Render() goapp.UI {
 // renderProps draws the MQTT 5.0 properties of the message.
 func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
 	f := &p.form
-	d := goapp.Details().Class("lab-props")
+	d := goapp.Elem("details").Class("lab-props")
 	if f.hasProps() {
-		d = d.Open(true)
+		d = d.Attr("open", true)
 	}
 	return d.Body(
-		goapp.Summary().ID("lab-pub-props").Text(l.T("lab.props")),
+		goapp.Elem("summary").ID("lab-pub-props").Text(l.T("lab.props")),
 		goapp.Div().Class("lab-grid").Body(
 			textField(l, "lab-pub-content-type", l.T("lab.prop.content_type"), f.ContentType, p.errs["lab-pub-content-type"], false, p.set(func(v string) { f.ContentType = v })),
 			textField(l, "lab-pub-response-topic", l.T("lab.prop.response_topic"), f.ResponseTopic, p.errs["lab-pub-response-topic"], false, p.set(func(v string) { f.ResponseTopic = v })),
@@ -93,8 +93,8 @@ func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
 			textField(l, "lab-pub-expiry", l.T("lab.prop.expiry"), f.Expiry, p.errs["lab-pub-expiry"], true, p.set(func(v string) { f.Expiry = v })),
 			checkField("lab-pub-utf8", l.T("lab.prop.utf8"), f.UTF8, func(b bool) { f.UTF8 = b }),
 		),
-		goapp.FieldSet().Class("lab-user-props").Body(
-			goapp.Legend().Text(l.T("lab.prop.user")),
+		goapp.Elem("fieldset").Class("lab-user-props").Body(
+			goapp.Elem("legend").Text(l.T("lab.prop.user")),
 			goapp.Range(f.User).Slice(func(i int) goapp.UI { return p.renderUserProp(l, i) }),
 			button("lab-pub-user-add", l.T("lab.prop.user.add"), false, func(ctx goapp.Context, e goapp.Event) {
 				f.User = append(f.User, userProp{})
@@ -112,17 +112,17 @@ func (p *labPublish) renderUserProp(l i18n.Lang, i int) goapp.UI {
 		Class("lab-user-prop").
 		Body(
 			goapp.Div().Class("lab-field").Body(
-				goapp.Label().For(keyID).Text(tf(l, "lab.prop.user.key", "n", n)),
-				goapp.Input().Type("text").ID(keyID).Class("lab-user-key").Value(f.User[i].Key).Spellcheck(false).
+				goapp.Elem("label").Attr("for", keyID).Text(tf(l, "lab.prop.user.key", "n", n)),
+				goapp.ElemSelfClosing("input").Attr("type", "text").ID(keyID).Class("lab-user-key").Attr("value", f.User[i].Key).Spellcheck(false).
 					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Key = inputValue(ctx) }),
 			),
 			goapp.Div().Class("lab-field").Body(
-				goapp.Label().For(valueID).Text(tf(l, "lab.prop.user.value", "n", n)),
-				goapp.Input().Type("text").ID(valueID).Class("lab-user-value").Value(f.User[i].Value).Spellcheck(false).
+				goapp.Elem("label").Attr("for", valueID).Text(tf(l, "lab.prop.user.value", "n", n)),
+				goapp.ElemSelfClosing("input").Attr("type", "text").ID(valueID).Class("lab-user-value").Attr("value", f.User[i].Value).Spellcheck(false).
 					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Value = inputValue(ctx) }),
 			),
-			goapp.Button().
-				Type("button").
+			goapp.Elem("button").
+				Attr("type", "button").
 				Class("button", "lab-user-remove").
 				Aria("label", tf(l, "lab.prop.user.remove", "n", n)).
 				Text("×").

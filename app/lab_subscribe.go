@@ -39,12 +39,12 @@ func (s *labSubscribe) Render() goapp.UI {
 	}
 	f := &s.form
 	v5 := s.Version == protocol.V5
-	return goapp.Section().
+	return goapp.Elem("section").
 		Class("lab-card", "lab-subscribe").
 		Aria("labelledby", "lab-sub-heading").
 		Body(
-			goapp.H3().ID("lab-sub-heading").Text(l.T("lab.subscribe.title")),
-			goapp.Form().
+			goapp.Elem("h3").ID("lab-sub-heading").Text(l.T("lab.subscribe.title")),
+			goapp.Elem("form").
 				ID("lab-sub-form").
 				OnSubmit(s.subscribe).
 				Body(
@@ -61,8 +61,8 @@ func (s *labSubscribe) Render() goapp.UI {
 						goapp.If(v5, checkField("lab-sub-rap", l.T("lab.rap"), f.RetainAsPublished, func(b bool) { f.RetainAsPublished = b })),
 					),
 					goapp.Div().Class("lab-actions").Body(
-						goapp.Button().
-							Type("submit").
+						goapp.Elem("button").
+							Attr("type", "submit").
 							ID("lab-subscribe").
 							Class("button", "button-primary").
 							Aria("busy", s.busy).
@@ -83,7 +83,7 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 	if len(s.Subs) == 0 {
 		return goapp.P().Class("lab-empty").Text(l.T("lab.subs.none"))
 	}
-	return goapp.Ul().
+	return goapp.Elem("ul").
 		ID("lab-subs").
 		Class("lab-subs").
 		Aria("label", l.T("lab.subs")).
@@ -99,25 +99,25 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 			if sub.RetainHandling != 0 {
 				opts = append(opts, l.T("lab.rh"+strconv.Itoa(int(sub.RetainHandling))))
 			}
-			unsub := goapp.Button().
-				Type("button").
+			unsub := goapp.Elem("button").
+				Attr("type", "button").
 				Class("button", "lab-unsubscribe").
 				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).
 				Text(l.T("lab.unsubscribe")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) })
 			if !s.Connected || s.busy {
-				unsub = unsub.Disabled(true)
+				unsub = unsub.Attr("disabled", true)
 			}
-			return goapp.Li().
+			return goapp.Elem("li").
 				Class("lab-sub").
 				DataSet("filter", sub.Filter).
 				Body(
 					goapp.Code().Class("lab-sub-filter").Text(sub.Filter),
-					goapp.Span().
+					goapp.Elem("span").
 						Class("lab-sub-granted").
 						Title(reasonMeaning(l, sub.Granted)).
 						Text(reasonCode(l, sub.Granted, protocol.SUBACK)),
-					goapp.If(len(opts) > 0, goapp.Span().Class("lab-sub-opts").Text(joinList(l, opts))),
+					goapp.If(len(opts) > 0, goapp.Elem("span").Class("lab-sub-opts").Text(joinList(l, opts))),
 					unsub,
 				)
 		}))

@@ -64,12 +64,12 @@ func fieldClass(err error) []string {
 // keyboard but accept any text, so that a bad number gets our error and
 // not the browser's silence.
 func textField(l i18n.Lang, id, label, value string, err error, numeric bool, set func(string)) goapp.UI {
-	in := goapp.Input().
-		Type("text").
+	in := goapp.ElemSelfClosing("input").
+		Attr("type", "text").
 		ID(id).
-		Value(value).
+		Attr("value", value).
 		Spellcheck(false).
-		AutoComplete(false).
+		Attr("autocomplete", "off").
 		OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) })
 	if numeric {
 		in = in.Attr("inputmode", "numeric").Class("lab-number")
@@ -78,7 +78,7 @@ func textField(l i18n.Lang, id, label, value string, err error, numeric bool, se
 		in = in.Aria("invalid", "true").Aria("describedby", id+"-error")
 	}
 	return goapp.Div().Class(fieldClass(err)...).Body(
-		goapp.Label().For(id).Text(label),
+		goapp.Elem("label").Attr("for", id).Text(label),
 		in,
 		errorLine(l, id, err),
 	)
@@ -87,11 +87,11 @@ func textField(l i18n.Lang, id, label, value string, err error, numeric bool, se
 // passwordField is a labelled password input.
 func passwordField(id, label, value string, set func(string)) goapp.UI {
 	return goapp.Div().Class("lab-field").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Input().
-			Type("password").
+		goapp.Elem("label").Attr("for", id).Text(label),
+		goapp.ElemSelfClosing("input").
+			Attr("type", "password").
 			ID(id).
-			Value(value).
+			Attr("value", value).
 			Attr("autocomplete", "off").
 			OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }),
 	)
@@ -100,10 +100,10 @@ func passwordField(id, label, value string, set func(string)) goapp.UI {
 // textArea is a labelled multi-line input.
 func textArea(id, label, value string, set func(string)) goapp.UI {
 	return goapp.Div().Class("lab-field", "lab-field-wide").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Textarea().
+		goapp.Elem("label").Attr("for", id).Text(label),
+		goapp.Elem("textarea").
 			ID(id).
-			Rows(3).
+			Attr("rows", 3).
 			Spellcheck(false).
 			Text(value).
 			OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }),
@@ -113,12 +113,12 @@ func textArea(id, label, value string, set func(string)) goapp.UI {
 // checkField is a checkbox with its label after it.
 func checkField(id, label string, checked bool, set func(bool)) goapp.UI {
 	return goapp.Div().Class("lab-field", "lab-check").Body(
-		goapp.Input().
-			Type("checkbox").
+		goapp.ElemSelfClosing("input").
+			Attr("type", "checkbox").
 			ID(id).
-			Checked(checked).
+			Attr("checked", checked).
 			OnChange(func(ctx goapp.Context, e goapp.Event) { set(inputChecked(ctx)) }),
-		goapp.Label().For(id).Text(label),
+		goapp.Elem("label").Attr("for", id).Text(label),
 	)
 }
 
@@ -128,13 +128,13 @@ type choice struct{ value, label string }
 // selectField is a labelled drop-down list.
 func selectField(id, label, value string, choices []choice, set func(string)) goapp.UI {
 	return goapp.Div().Class("lab-field").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Select().
+		goapp.Elem("label").Attr("for", id).Text(label),
+		goapp.Elem("select").
 			ID(id).
 			OnChange(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }).
 			Body(goapp.Range(choices).Slice(func(i int) goapp.UI {
 				c := choices[i]
-				return goapp.Option().Value(c.value).Selected(c.value == value).Text(c.label)
+				return goapp.Elem("option").Attr("value", c.value).Attr("selected", c.value == value).Text(c.label)
 			})),
 	)
 }
@@ -149,15 +149,15 @@ func qosChoices(l i18n.Lang) []choice {
 }
 
 // button is a button of type button (never a form's submit) with an id.
-func button(id, label string, disabled bool, onClick goapp.EventHandler) goapp.HTMLButton {
-	b := goapp.Button().
-		Type("button").
+func button(id, label string, disabled bool, onClick goapp.EventHandler) goapp.HTMLElem {
+	b := goapp.Elem("button").
+		Attr("type", "button").
 		ID(id).
 		Class("button").
 		Text(label).
 		OnClick(onClick)
 	if disabled {
-		b = b.Disabled(true)
+		b = b.Attr("disabled", true)
 	}
 	return b
 }

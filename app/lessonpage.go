@@ -44,8 +44,8 @@ func (p *lessonsPage) Render() goapp.UI {
 	lesson, i, ok := lessonBySlug(p.slug)
 	if !ok {
 		return &shell{Lang: l, Active: "/lessons", Title: l.T("lessons.title"), Content: []goapp.UI{
-			goapp.Section().Class("page-intro").Body(
-				goapp.H1().Text(l.T("lessons.title")),
+			goapp.Elem("section").Class("page-intro").Body(
+				goapp.Elem("h1").Text(l.T("lessons.title")),
 				goapp.P().Class("lead").Text(l.T("lessons.summary")),
 			),
 			&lessonPath{Lang: l, Progress: p.progress},
@@ -54,11 +54,11 @@ func (p *lessonsPage) Render() goapp.UI {
 	title := l.T(lesson.Key + ".title")
 	done := p.progress[lesson.Slug]
 	content := []goapp.UI{
-		goapp.Nav().Class("lesson-crumbs").Body(
-			goapp.A().Href("/lessons").Text(l.T("lessons.title")),
-			goapp.Span().Text(" / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
+		goapp.Elem("nav").Class("lesson-crumbs").Body(
+			goapp.Elem("a").Attr("href", "/lessons").Text(l.T("lessons.title")),
+			goapp.Elem("span").Text(" / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
 		),
-		goapp.H1().Text(title),
+		goapp.Elem("h1").Text(title),
 		goapp.Div().Class("lesson-text").Body(
 			goapp.Range(make([]struct{}, lesson.Paras)).Slice(func(k int) goapp.UI {
 				return goapp.P().Text(l.T(lesson.Key + ".p" + strconv.Itoa(k+1)))
@@ -67,8 +67,8 @@ func (p *lessonsPage) Render() goapp.UI {
 	}
 	if p.exp != nil {
 		p.exp.setup(l, lesson.Slug, func(ctx goapp.Context) { markLessonDone(ctx, lesson.Slug) })
-		content = append(content, goapp.Section().Class("lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
-			goapp.H2().Text(l.T("lessons.experiment")),
+		content = append(content, goapp.Elem("section").Class("lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
+			goapp.Elem("h2").Text(l.T("lessons.experiment")),
 			p.exp,
 		))
 	}
@@ -82,15 +82,15 @@ func (p *lessonsPage) Render() goapp.UI {
 // lessonNav links the previous and next lessons.
 func (p *lessonsPage) lessonNav(i int) goapp.UI {
 	l := p.lang
-	nav := goapp.Nav().Class("lesson-nav")
+	nav := goapp.Elem("nav").Class("lesson-nav")
 	var links []goapp.UI
 	if i > 0 {
 		prev := lessons[i-1]
-		links = append(links, goapp.A().Class("button").ID("lesson-prev").Href("/lessons/"+prev.Slug).Text("← "+l.T(prev.Key+".title")))
+		links = append(links, goapp.Elem("a").Class("button").ID("lesson-prev").Attr("href", "/lessons/"+prev.Slug).Text("← "+l.T(prev.Key+".title")))
 	}
 	if i+1 < len(lessons) {
 		next := lessons[i+1]
-		links = append(links, goapp.A().Class("button", "button-primary").ID("lesson-next").Href("/lessons/"+next.Slug).Text(l.T(next.Key+".title")+" →"))
+		links = append(links, goapp.Elem("a").Class("button", "button-primary").ID("lesson-next").Attr("href", "/lessons/"+next.Slug).Text(l.T(next.Key+".title")+" →"))
 	}
 	return nav.Body(links...)
 }
@@ -128,20 +128,20 @@ func (c *lessonPath) Render() goapp.UI {
 			done++
 		}
 	}
-	return goapp.Section().Class("lesson-path").Body(
+	return goapp.Elem("section").Class("lesson-path").Body(
 		goapp.P().ID("lesson-progress").Class("lesson-progress").Text(
 			l.T("lessons.progress")+": "+strconv.Itoa(done)+" / "+strconv.Itoa(len(lessons))),
-		goapp.Ol().Class("lesson-list").Body(
+		goapp.Elem("ol").Class("lesson-list").Body(
 			goapp.Range(lessons).Slice(func(i int) goapp.UI {
 				s := lessons[i]
-				item := goapp.Li().Class("lesson-item").DataSet("slug", s.Slug).DataSet("done", strconv.FormatBool(c.Progress[s.Slug]))
+				item := goapp.Elem("li").Class("lesson-item").DataSet("slug", s.Slug).DataSet("done", strconv.FormatBool(c.Progress[s.Slug]))
 				mark := "○"
 				if c.Progress[s.Slug] {
 					mark = "●"
 				}
 				return item.Body(
-					goapp.Span().Class("lesson-mark").Aria("hidden", "true").Text(mark),
-					goapp.A().Href("/lessons/"+s.Slug).Text(l.T(s.Key+".title")),
+					goapp.Elem("span").Class("lesson-mark").Aria("hidden", "true").Text(mark),
+					goapp.Elem("a").Attr("href", "/lessons/"+s.Slug).Text(l.T(s.Key+".title")),
 					goapp.P().Class("lesson-summary").Text(l.T(s.Key+".summary")),
 				)
 			}),

@@ -113,13 +113,13 @@ func (s *observerStatus) Render() goapp.UI {
 	}
 	var id, filters goapp.UI
 	if s.Status.ClientID != "" {
-		id = goapp.Span().Class("observer-id").Body(
+		id = goapp.Elem("span").Class("observer-id").Body(
 			goapp.Text(l.T("observer.as")+" "),
 			goapp.Code().Text(s.Status.ClientID),
 		)
 	}
 	if len(s.Watching) > 0 {
-		filters = goapp.Span().Class("observer-filters").Body(
+		filters = goapp.Elem("span").Class("observer-filters").Body(
 			goapp.Text(l.T("observer.watching")+" "),
 			goapp.Range(s.Watching).Slice(func(i int) goapp.UI {
 				return goapp.Code().Text(s.Watching[i])
@@ -132,8 +132,8 @@ func (s *observerStatus) Render() goapp.UI {
 		DataSet("state", state).
 		Attr("role", "status").
 		Body(
-			goapp.Span().Class("observer-dot").Aria("hidden", true),
-			goapp.Span().Class("observer-text").Text(text),
+			goapp.Elem("span").Class("observer-dot").Aria("hidden", true),
+			goapp.Elem("span").Class("observer-text").Text(text),
 			id,
 			filters,
 		)

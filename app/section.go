@@ -32,10 +32,10 @@ func (p *sectionPage) Render() goapp.UI {
 		Active: p.section.Path,
 		Title:  title,
 		Content: []goapp.UI{
-			goapp.Section().
+			goapp.Elem("section").
 				Class("page-intro").
 				Body(
-					goapp.H1().Text(title),
+					goapp.Elem("h1").Text(title),
 					goapp.P().Class("lead").Text(l.T(p.section.Summary)),
 				),
 		},

@@ -53,11 +53,11 @@ func (s *shell) Render() goapp.UI {
 		Class("app").
 		DataSet("runtime", runtime).
 		Body(
-			goapp.A().
+			goapp.Elem("a").
 				Class("skip-link").
-				Href("#main").
+				Attr("href", "#main").
 				Text(s.Lang.T("shell.skip")),
-			goapp.Header().
+			goapp.Elem("header").
 				Class("app-header").
 				Body(
 					goapp.Div().
@@ -68,11 +68,11 @@ func (s *shell) Render() goapp.UI {
 							s.renderLangSwitch(),
 						),
 				),
-			goapp.Main().
+			goapp.Elem("main").
 				ID("main").
 				Class("app-main").
 				Body(s.Content...),
-			goapp.Footer().
+			goapp.Elem("footer").
 				Class("app-footer").
 				Body(
 					goapp.P().Text(s.Lang.T("shell.footer")),
@@ -81,9 +81,9 @@ func (s *shell) Render() goapp.UI {
 }
 
 func (s *shell) renderBrand() goapp.UI {
-	return goapp.A().
+	return goapp.Elem("a").
 		Class("brand").
-		Href("/").
+		Attr("href", "/").
 		Body(
 			goapp.Img().
 				Class("brand-icon").
@@ -91,27 +91,27 @@ func (s *shell) renderBrand() goapp.UI {
 				Alt("").
 				Width(28).
 				Height(28),
-			goapp.Span().
+			goapp.Elem("span").
 				Class("brand-name").
 				Text(s.Lang.T("app.name")),
 		)
 }
 
 func (s *shell) renderNav() goapp.UI {
-	return goapp.Nav().
+	return goapp.Elem("nav").
 		Class("app-nav").
 		Aria("label", s.Lang.T("shell.nav")).
 		Body(
-			goapp.Ul().Body(
+			goapp.Elem("ul").Body(
 				goapp.Range(sections).Slice(func(i int) goapp.UI {
 					sec := sections[i]
-					link := goapp.A().
-						Href(sec.Path).
+					link := goapp.Elem("a").
+						Attr("href", sec.Path).
 						Text(s.Lang.T(sec.Nav))
 					if sec.Path == s.Active {
 						link = link.Class("active").Aria("current", "page")
 					}
-					return goapp.Li().Body(link)
+					return goapp.Elem("li").Body(link)
 				}),
 			),
 		)
@@ -126,9 +126,9 @@ func (s *shell) renderLangSwitch() goapp.UI {
 		Body(
 			goapp.Range(i18n.Langs).Slice(func(i int) goapp.UI {
 				l := i18n.Langs[i]
-				return goapp.Button().
+				return goapp.Elem("button").
 					ID("lang-%s", l).
-					Type("button").
+					Attr("type", "button").
 					Lang(l.HTMLTag()).
 					Aria("pressed", l == current).
 					Text(s.Lang.T("lang." + string(l))).

@@ -143,8 +143,8 @@ func (p *topicsPage) Render() goapp.UI {
 		watching = append(watching, topicsSys)
 	}
 	return &shell{Lang: l, Active: "/topics", Title: l.T("topics.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("topics.title")),
+		goapp.Elem("section").Class("page-intro").Body(
+			goapp.Elem("h1").Text(l.T("topics.title")),
 			goapp.P().Class("lead").Text(l.T("topics.lead")),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: watching},
 		),

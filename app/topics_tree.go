@@ -24,10 +24,10 @@ func (p *topicsPage) renderPlayground() goapp.UI {
 		rule := protocol.RuleOf(p.view.FilterErr)
 		var ruleUI goapp.UI
 		if rule != "" {
-			ruleUI = goapp.Span().Class("rule").Text("[" + rule + "]")
+			ruleUI = goapp.Elem("span").Class("rule").Text("[" + rule + "]")
 		}
 		result = goapp.P().ID("filter-error").Class("filter-result", "error").Attr("role", "alert").Body(
-			goapp.Span().Class("error-title").Text(l.T("topics.filter.invalid")+" "),
+			goapp.Elem("span").Class("error-title").Text(l.T("topics.filter.invalid")+" "),
 			goapp.Text(filterProblem(l, p.filter)+" "),
 			ruleUI,
 		)
@@ -35,28 +35,28 @@ func (p *topicsPage) renderPlayground() goapp.UI {
 		result = goapp.P().ID("filter-result").Class("filter-result", "ok").Body(
 			goapp.Code().Text(p.filter),
 			goapp.Text(" "),
-			goapp.Span().ID("filter-matches").Text(matchesText(l, p.view.Matches)),
+			goapp.Elem("span").ID("filter-matches").Text(matchesText(l, p.view.Matches)),
 		)
 	}
-	return goapp.Section().ID("filter-playground").Class("observer-section").Aria("labelledby", "filter-playground-h").Body(
-		goapp.H2().ID("filter-playground-h").Text(l.T("topics.filter")),
-		goapp.Label().For("topic-filter").Class("field-label").Text(l.T("topics.filter.label")),
-		goapp.Input().
+	return goapp.Elem("section").ID("filter-playground").Class("observer-section").Aria("labelledby", "filter-playground-h").Body(
+		goapp.Elem("h2").ID("filter-playground-h").Text(l.T("topics.filter")),
+		goapp.Elem("label").Attr("for", "topic-filter").Class("field-label").Text(l.T("topics.filter.label")),
+		goapp.ElemSelfClosing("input").
 			ID("topic-filter").
 			Class("filter-input").
-			Type("text").
-			Value(p.filter).
-			Placeholder("home/+/temp").
-			AutoComplete(false).
+			Attr("type", "text").
+			Attr("value", p.filter).
+			Attr("placeholder", "home/+/temp").
+			Attr("autocomplete", "off").
 			Spellcheck(false).
 			Aria("describedby", "filter-rules").
 			OnInput(p.onFilter),
 		result,
-		goapp.Ul().ID("filter-rules").Class("rules").Body(
-			goapp.Li().Body(goapp.Code().Text("+"), goapp.Text(" "+l.T("topics.rule.plus"))),
-			goapp.Li().Body(goapp.Code().Text("#"), goapp.Text(" "+l.T("topics.rule.hash"))),
-			goapp.Li().Body(goapp.Code().Text("$"), goapp.Text(" "+l.T("topics.rule.dollar"))),
-			goapp.Li().Body(goapp.Code().Text("$share/{group}/{filter}"), goapp.Text(" "+l.T("topics.rule.share"))),
+		goapp.Elem("ul").ID("filter-rules").Class("rules").Body(
+			goapp.Elem("li").Body(goapp.Code().Text("+"), goapp.Text(" "+l.T("topics.rule.plus"))),
+			goapp.Elem("li").Body(goapp.Code().Text("#"), goapp.Text(" "+l.T("topics.rule.hash"))),
+			goapp.Elem("li").Body(goapp.Code().Text("$"), goapp.Text(" "+l.T("topics.rule.dollar"))),
+			goapp.Elem("li").Body(goapp.Code().Text("$share/{group}/{filter}"), goapp.Text(" "+l.T("topics.rule.share"))),
 		),
 	)
 }
@@ -113,13 +113,13 @@ func (p *topicsPage) renderTree() goapp.UI {
 	} else {
 		body = &topicTreeTable{Lang: l, Rows: v.Rows}
 	}
-	return goapp.Section().ID("topics-tree").Class("observer-section").Aria("labelledby", "topics-tree-h").Body(
-		goapp.H2().ID("topics-tree-h").Text(l.T("topics.tree")),
+	return goapp.Elem("section").ID("topics-tree").Class("observer-section").Aria("labelledby", "topics-tree-h").Body(
+		goapp.Elem("h2").ID("topics-tree-h").Text(l.T("topics.tree")),
 		goapp.P().Class("caption").Text(l.T("topics.tree.caption")),
-		goapp.Label().Class("check").Body(
-			goapp.Input().ID("topics-sys").Type("checkbox").Checked(p.showSys).Disabled(p.obs == nil).OnChange(p.onSys),
+		goapp.Elem("label").Class("check").Body(
+			goapp.ElemSelfClosing("input").ID("topics-sys").Attr("type", "checkbox").Attr("checked", p.showSys).Attr("disabled", p.obs == nil).OnChange(p.onSys),
 			goapp.Text(" "),
-			goapp.Span().Text(l.T("topics.sys.label")),
+			goapp.Elem("span").Text(l.T("topics.sys.label")),
 		),
 		goapp.P().ID("sys-caption").Class("caption").Text(l.T("topics.sys.caption")),
 		sysErr,
@@ -150,15 +150,15 @@ type topicTreeTable struct {
 func (t *topicTreeTable) Render() goapp.UI {
 	l := t.Lang
 	return goapp.Div().Class("table-scroll").Body(
-		goapp.Table().ID("topic-tree").Class("data-table", "topic-tree").Body(
-			goapp.THead().Body(goapp.Tr().Body(
-				goapp.Th().Scope("col").Text(l.T("topics.col.topic")),
-				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.messages")),
-				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.rate")),
-				goapp.Th().Scope("col").Text(l.T("topics.col.payload")),
-				goapp.Th().Scope("col").Text(l.T("topics.col.retained")),
+		goapp.Elem("table").ID("topic-tree").Class("data-table", "topic-tree").Body(
+			goapp.Elem("thead").Body(goapp.Elem("tr").Body(
+				goapp.Elem("th").Attr("scope", "col").Text(l.T("topics.col.topic")),
+				goapp.Elem("th").Attr("scope", "col").Class("num").Text(l.T("topics.col.messages")),
+				goapp.Elem("th").Attr("scope", "col").Class("num").Text(l.T("topics.col.rate")),
+				goapp.Elem("th").Attr("scope", "col").Text(l.T("topics.col.payload")),
+				goapp.Elem("th").Attr("scope", "col").Text(l.T("topics.col.retained")),
 			)),
-			goapp.TBody().Body(
+			goapp.Elem("tbody").Body(
 				goapp.Range(t.Rows).Slice(func(i int) goapp.UI { return &topicTreeRow{Lang: l, Row: t.Rows[i]} }),
 			),
 		),
@@ -196,25 +196,25 @@ func (t *topicTreeRow) Render() goapp.UI {
 		if r.Collapsed {
 			label = l.T("topics.expand")
 		}
-		toggle = goapp.Button().Type("button").Class("tree-toggle").
+		toggle = goapp.Elem("button").Attr("type", "button").Class("tree-toggle").
 			Aria("expanded", !r.Collapsed).Aria("label", label+" "+r.Path).Title(label).
 			Text(map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).
 			OnClick(func(ctx goapp.Context, e goapp.Event) { ctx.NewActionWithValue(topicToggle, path) })
 	} else {
-		toggle = goapp.Span().Class("tree-leaf").Aria("hidden", true)
+		toggle = goapp.Elem("span").Class("tree-leaf").Aria("hidden", true)
 	}
 	if r.Dollar {
-		dollar = goapp.Span().Class("badge", "badge-dollar").Title(l.T("topics.dollar.title")).Text(l.T("topics.dollar"))
+		dollar = goapp.Elem("span").Class("badge", "badge-dollar").Title(l.T("topics.dollar.title")).Text(l.T("topics.dollar"))
 	}
 	var count goapp.UI
 	if r.Topic {
-		count = goapp.Span().Class("count").Text(obsCount(r.Count))
+		count = goapp.Elem("span").Class("count").Text(obsCount(r.Count))
 	}
 	if r.Children > 0 {
-		below = goapp.Span().Class("total").Title(l.T("topics.total.title")).Text("Σ " + obsCount(r.Total))
+		below = goapp.Elem("span").Class("total").Title(l.T("topics.total.title")).Text("Σ " + obsCount(r.Total))
 	}
 	if r.Retained {
-		retained = goapp.Span().Class("badge", "badge-retained").Text(l.T("topics.retained"))
+		retained = goapp.Elem("span").Class("badge", "badge-retained").Text(l.T("topics.retained"))
 	}
 	name := r.Name
 	if name == "" {
@@ -224,11 +224,11 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Topic && r.Count > 0 {
 		payload = payloadPreview(l, r.Preview, r.Binary, r.Cut)
 	}
-	return goapp.Tr().DataSet("topic", r.Path).Class(classes...).Body(
-		goapp.Th().Scope("row").Class("tree-name").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, goapp.Code().Title(r.Path).Text(name), dollar),
-		goapp.Td().Class("num").Body(count, below),
-		goapp.Td().Class("num", "rate").Text(obsRate(r.Rate)),
-		goapp.Td().Body(payload),
-		goapp.Td().Body(retained),
+	return goapp.Elem("tr").DataSet("topic", r.Path).Class(classes...).Body(
+		goapp.Elem("th").Attr("scope", "row").Class("tree-name").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, goapp.Code().Title(r.Path).Text(name), dollar),
+		goapp.Elem("td").Class("num").Body(count, below),
+		goapp.Elem("td").Class("num", "rate").Text(obsRate(r.Rate)),
+		goapp.Elem("td").Body(payload),
+		goapp.Elem("td").Body(retained),
 	)
 }

@@ -51,16 +51,16 @@ func (p *visualizePage) Render() goapp.UI {
 		pause = l.T("visualize.resume")
 	}
 	return &shell{Lang: l, Active: "/visualize", Title: l.T("visualize.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("visualize.title")),
+		goapp.Elem("section").Class("page-intro").Body(
+			goapp.Elem("h1").Text(l.T("visualize.title")),
 			goapp.P().Class("lead").Text(l.T("visualize.summary")),
 			goapp.P().Class("viz-intro").Text(l.T("visualize.intro")),
 		),
 		goapp.Div().Class("viz-view-controls").Aria("label", l.T("visualize.view")).Attr("role", "group").Body(
-			goapp.Button().ID("viz-pause").Class("button").Type("button").Aria("pressed", p.paused).
+			goapp.Elem("button").ID("viz-pause").Class("button").Attr("type", "button").Aria("pressed", p.paused).
 				Text(pause).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.paused = !p.paused; p.applyRate() }),
-			goapp.Button().ID("viz-slow").Class("button").Type("button").Aria("pressed", p.slow).
+			goapp.Elem("button").ID("viz-slow").Class("button").Attr("type", "button").Aria("pressed", p.slow).
 				Text(l.T("visualize.slow_motion")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.slow = !p.slow; p.applyRate() }),
 		),
@@ -92,9 +92,9 @@ func vizInputChecked(ctx goapp.Context) bool { return ctx.JSSrc().Get("checked")
 
 // vizQoSSelect is a select of the three QoS levels.
 func vizQoSSelect(id, value string, l i18n.Lang, set func(string)) goapp.UI {
-	return goapp.Select().ID(id).OnChange(func(ctx goapp.Context, e goapp.Event) { set(vizInputValue(ctx)) }, id).Body(
-		goapp.Option().Value("0").Selected(value == "0").Text(l.T("visualize.qos0")),
-		goapp.Option().Value("1").Selected(value == "1").Text(l.T("visualize.qos1")),
-		goapp.Option().Value("2").Selected(value == "2").Text(l.T("visualize.qos2")),
+	return goapp.Elem("select").ID(id).OnChange(func(ctx goapp.Context, e goapp.Event) { set(vizInputValue(ctx)) }, id).Body(
+		goapp.Elem("option").Attr("value", "0").Attr("selected", value == "0").Text(l.T("visualize.qos0")),
+		goapp.Elem("option").Attr("value", "1").Attr("selected", value == "1").Text(l.T("visualize.qos1")),
+		goapp.Elem("option").Attr("value", "2").Attr("selected", value == "2").Text(l.T("visualize.qos2")),
 	)
 }

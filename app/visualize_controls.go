@@ -143,26 +143,26 @@ func (p *vizLabPanel) renderSubscribers() goapp.UI {
 	}
 	var list goapp.UI = goapp.P().Class("viz-empty").Text(l.T("visualize.subs.none"))
 	if len(items) > 0 {
-		list = goapp.Ul().ID("viz-subs").Class("viz-subs").Body(items...)
+		list = goapp.Elem("ul").ID("viz-subs").Class("viz-subs").Body(items...)
 	}
-	return goapp.Section().Class("viz-panel").Aria("labelledby", "viz-subs-heading").Body(
-		goapp.H2().ID("viz-subs-heading").Text(l.T("visualize.subs.title")),
+	return goapp.Elem("section").Class("viz-panel").Aria("labelledby", "viz-subs-heading").Body(
+		goapp.Elem("h2").ID("viz-subs-heading").Text(l.T("visualize.subs.title")),
 		goapp.P().Class("viz-help").Text(l.T("visualize.subs.help")),
-		goapp.Form().Class("viz-form").
+		goapp.Elem("form").Class("viz-form").
 			OnSubmit(func(ctx goapp.Context, e goapp.Event) { e.PreventDefault(); p.addSubscriber() }).
 			Body(
-				goapp.Label().For("viz-sub-filter").Text(l.T("visualize.subs.filter")),
-				goapp.Input().ID("viz-sub-filter").Type("text").Value(p.subFilter).
+				goapp.Elem("label").Attr("for", "viz-sub-filter").Text(l.T("visualize.subs.filter")),
+				goapp.ElemSelfClosing("input").ID("viz-sub-filter").Attr("type", "text").Attr("value", p.subFilter).
 					Attr("spellcheck", "false").Attr("autocomplete", "off").
 					OnInput(func(ctx goapp.Context, e goapp.Event) { p.subFilter = vizInputValue(ctx) }),
-				goapp.Label().For("viz-sub-qos").Text(l.T("visualize.qos")),
+				goapp.Elem("label").Attr("for", "viz-sub-qos").Text(l.T("visualize.qos")),
 				vizQoSSelect("viz-sub-qos", p.subQoS, l, func(v string) { p.subQoS = v }),
-				goapp.Label().Class("viz-check").Body(
-					goapp.Input().ID("viz-sub-persistent").Type("checkbox").Checked(p.subPersistent).
+				goapp.Elem("label").Class("viz-check").Body(
+					goapp.ElemSelfClosing("input").ID("viz-sub-persistent").Attr("type", "checkbox").Attr("checked", p.subPersistent).
 						OnChange(func(ctx goapp.Context, e goapp.Event) { p.subPersistent = vizInputChecked(ctx) }),
 					goapp.Text(l.T("visualize.subs.persistent")),
 				),
-				goapp.Button().ID("viz-add-sub").Class("button", "button-primary").Type("submit").
+				goapp.Elem("button").ID("viz-add-sub").Class("button", "button-primary").Attr("type", "submit").
 					Text(l.T("visualize.subs.add")),
 			),
 		goapp.If(p.subErr != "", goapp.P().Class("viz-error").Attr("role", "alert").Text(p.subErr)),
@@ -205,8 +205,8 @@ func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
 	// go-app keeps an element's handler when the new one comes from the
 	// same function literal: the scope (which subscriber, which action,
 	// which way the toggle goes) makes it take the new one.
-	button := func(class, text string, fn func()) goapp.HTMLButton {
-		return goapp.Button().Class("button", class).Type("button").Text(text).
+	button := func(class, text string, fn func()) goapp.HTMLElem {
+		return goapp.Elem("button").Class("button", class).Attr("type", "button").Text(text).
 			OnClick(func(ctx goapp.Context, e goapp.Event) { fn() }, id, class, slow)
 	}
 	var actions []goapp.UI
@@ -226,15 +226,15 @@ func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
 			Aria("pressed", slow).Title(l.T("visualize.subs.slow_tip")),
 		button("viz-remove", l.T("visualize.subs.remove"), func() { p.Lab.Remove(id) }),
 	)
-	return goapp.Li().DataSet("sub", id).DataSet("state", state.String()).Body(
+	return goapp.Elem("li").DataSet("sub", id).DataSet("state", state.String()).Body(
 		goapp.Div().Class("viz-sub-head").Body(
 			goapp.Code().Class("viz-sub-id").Text(id),
-			goapp.Span().Class("viz-sub-state").DataSet("state", state.String()).Text(stateText),
+			goapp.Elem("span").Class("viz-sub-state").DataSet("state", state.String()).Text(stateText),
 		),
 		goapp.Div().Class("viz-sub-info").Body(
 			goapp.Code().Text(s.Filter),
 			goapp.Text(" · "+fmt.Sprintf(l.T("visualize.subs.qos"), s.QoS)+" · "+session+" · "),
-			goapp.Span().Class("viz-sub-received").Text(fmt.Sprintf(l.T("visualize.subs.received"), s.Received())),
+			goapp.Elem("span").Class("viz-sub-received").Text(fmt.Sprintf(l.T("visualize.subs.received"), s.Received())),
 		),
 		goapp.Div().Class("viz-actions").Body(actions...),
 	)
@@ -263,36 +263,36 @@ func (p *vizLabPanel) renderPublisher() goapp.UI {
 	rates := make([]goapp.UI, 0, len(vizRates))
 	for _, r := range vizRates {
 		v := strconv.FormatFloat(r, 'f', -1, 64)
-		rates = append(rates, goapp.Option().Value(v).Selected(r == p.pubRate).Text(fmt.Sprintf(l.T("visualize.pub.rate_n"), v)))
+		rates = append(rates, goapp.Elem("option").Attr("value", v).Attr("selected", r == p.pubRate).Text(fmt.Sprintf(l.T("visualize.pub.rate_n"), v)))
 	}
-	return goapp.Section().Class("viz-panel").Aria("labelledby", "viz-pub-heading").Body(
-		goapp.H2().ID("viz-pub-heading").Text(l.T("visualize.pub.title")),
+	return goapp.Elem("section").Class("viz-panel").Aria("labelledby", "viz-pub-heading").Body(
+		goapp.Elem("h2").ID("viz-pub-heading").Text(l.T("visualize.pub.title")),
 		goapp.P().Class("viz-help").Text(l.T("visualize.pub.help")),
 		goapp.Div().Class("viz-form").Body(
-			goapp.Label().For("viz-pub-topic").Text(l.T("visualize.pub.topic")),
-			goapp.Input().ID("viz-pub-topic").Type("text").Value(p.pubTopic).
+			goapp.Elem("label").Attr("for", "viz-pub-topic").Text(l.T("visualize.pub.topic")),
+			goapp.ElemSelfClosing("input").ID("viz-pub-topic").Attr("type", "text").Attr("value", p.pubTopic).
 				Attr("spellcheck", "false").Attr("autocomplete", "off").
 				OnInput(func(ctx goapp.Context, e goapp.Event) { p.pubTopic = vizInputValue(ctx) }),
-			goapp.Label().For("viz-pub-qos").Text(l.T("visualize.qos")),
+			goapp.Elem("label").Attr("for", "viz-pub-qos").Text(l.T("visualize.qos")),
 			vizQoSSelect("viz-pub-qos", p.pubQoS, l, func(v string) { p.pubQoS = v }),
-			goapp.Label().For("viz-pub-rate").Text(l.T("visualize.pub.rate")),
-			goapp.Select().ID("viz-pub-rate").
+			goapp.Elem("label").Attr("for", "viz-pub-rate").Text(l.T("visualize.pub.rate")),
+			goapp.Elem("select").ID("viz-pub-rate").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					if r, err := strconv.ParseFloat(vizInputValue(ctx), 64); err == nil && r > 0 {
 						p.pubRate = r
 					}
 				}).
 				Body(rates...),
-			goapp.Label().Class("viz-check").Body(
-				goapp.Input().ID("viz-pub-retain").Type("checkbox").Checked(p.pubRetain).
+			goapp.Elem("label").Class("viz-check").Body(
+				goapp.ElemSelfClosing("input").ID("viz-pub-retain").Attr("type", "checkbox").Attr("checked", p.pubRetain).
 					OnChange(func(ctx goapp.Context, e goapp.Event) { p.pubRetain = vizInputChecked(ctx) }),
 				goapp.Text(l.T("visualize.pub.retain")),
 			),
 			goapp.Div().Class("viz-actions").Body(
-				goapp.Button().ID("viz-pub-start").Class("button", "button-primary").Type("button").
+				goapp.Elem("button").ID("viz-pub-start").Class("button", "button-primary").Attr("type", "button").
 					Aria("pressed", running).Text(start).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.togglePublishing(ctx) }),
-				goapp.Button().ID("viz-pub-once").Class("button").Type("button").
+				goapp.Elem("button").ID("viz-pub-once").Class("button").Attr("type", "button").
 					Text(l.T("visualize.pub.once")).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.publishOnce(ctx) }),
 			),
