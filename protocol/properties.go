@@ -123,85 +123,66 @@ type propInfo struct {
 	def   *fieldDef
 }
 
-func types(ts ...Type) uint16 {
-	var m uint16
-	for _, t := range ts {
-		m |= 1 << t
-	}
-	return m
-}
-
-func prop(id PropID, typ WireType, in uint16, key, name, meaning, spec string) *propInfo {
-	return &propInfo{id: id, typ: typ, in: in,
-		def: &fieldDef{key: "property." + key, name: name, meaning: meaning, spec5: spec}}
-}
-
 // propTable is the table of every property: its wire type, the packets
-// that may carry it and its explanation.
-var propTable = func() (t [0x2B]*propInfo) {
-	for _, p := range []*propInfo{
-		prop(PropPayloadFormat, WireByte, types(PUBLISH, Will), "payload_format", "Payload Format Indicator",
-			"0: the payload is unspecified bytes; 1: it is UTF-8 text.", "3.3.2.3.2"),
-		prop(PropMessageExpiry, WireFourByteInt, types(PUBLISH, Will), "message_expiry", "Message Expiry Interval",
-			"Seconds after which the server drops the message if it has not been delivered yet.", "3.3.2.3.3"),
-		prop(PropContentType, WireString, types(PUBLISH, Will), "content_type", "Content Type",
-			"Describes the payload, e.g. application/json; the broker passes it on untouched.", "3.3.2.3.9"),
-		prop(PropResponseTopic, WireString, types(PUBLISH, Will), "response_topic", "Response Topic",
-			"Where the receiver should publish its response (request/response).", "3.3.2.3.5"),
-		prop(PropCorrelationData, WireBinary, types(PUBLISH, Will), "correlation_data", "Correlation Data",
-			"Bytes the responder copies into its response so the requester can match the two.", "3.3.2.3.6"),
-		prop(PropSubscriptionID, WireVarint, types(PUBLISH, SUBSCRIBE), "subscription_id", "Subscription Identifier",
-			"A number the subscriber gave its subscription; the server echoes it on every message the subscription delivers.", "3.8.2.1.2"),
-		prop(PropSessionExpiry, WireFourByteInt, types(CONNECT, CONNACK, DISCONNECT), "session_expiry", "Session Expiry Interval",
-			"Seconds the server keeps the session after the connection closes; 0 ends it with the connection, 0xFFFFFFFF never.", "3.1.2.11.2"),
-		prop(PropAssignedClientID, WireString, types(CONNACK), "assigned_client_id", "Assigned Client Identifier",
-			"The client identifier the server assigned because the client sent an empty one.", "3.2.2.3.7"),
-		prop(PropServerKeepAlive, WireTwoByteInt, types(CONNACK), "server_keep_alive", "Server Keep Alive",
-			"The keep alive the server imposes instead of the client's, in seconds.", "3.2.2.3.14"),
-		prop(PropAuthMethod, WireString, types(CONNECT, CONNACK, AUTH), "auth_method", "Authentication Method",
-			"Names the extended authentication method, e.g. SCRAM-SHA-1.", "3.1.2.11.9"),
-		prop(PropAuthData, WireBinary, types(CONNECT, CONNACK, AUTH), "auth_data", "Authentication Data",
-			"Data of the extended authentication exchange; its meaning depends on the method.", "3.1.2.11.10"),
-		prop(PropRequestProblemInfo, WireByte, types(CONNECT), "request_problem_info", "Request Problem Information",
-			"0 asks the server to send reason strings and user properties only on CONNACK and DISCONNECT.", "3.1.2.11.7"),
-		prop(PropWillDelay, WireFourByteInt, types(Will), "will_delay", "Will Delay Interval",
-			"Seconds the server waits after an abnormal disconnect before publishing the will; reconnecting in time cancels it.", "3.1.3.2.2"),
-		prop(PropRequestResponseInfo, WireByte, types(CONNECT), "request_response_info", "Request Response Information",
-			"1 asks the server to return Response Information in CONNACK.", "3.1.2.11.6"),
-		prop(PropResponseInfo, WireString, types(CONNACK), "response_info", "Response Information",
-			"A base the client may use to build its response topics.", "3.2.2.3.15"),
-		prop(PropServerReference, WireString, types(CONNACK, DISCONNECT), "server_reference", "Server Reference",
-			"Another server the client may use instead (with reason codes 0x9C and 0x9D).", "3.2.2.3.16"),
-		prop(PropReasonString, WireString, types(CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH),
-			"reason_string", "Reason String", "A human-readable diagnostic for this packet, not meant to be parsed.", "3.2.2.3.9"),
-		prop(PropReceiveMaximum, WireTwoByteInt, types(CONNECT, CONNACK), "receive_maximum", "Receive Maximum",
-			"How many QoS 1 and 2 publishes the sender of this packet accepts unacknowledged at once (absent: 65,535).", "3.1.2.11.3"),
-		prop(PropTopicAliasMaximum, WireTwoByteInt, types(CONNECT, CONNACK), "topic_alias_maximum", "Topic Alias Maximum",
-			"The highest topic alias the sender of this packet accepts; 0 or absent: none.", "3.1.2.11.5"),
-		prop(PropTopicAlias, WireTwoByteInt, types(PUBLISH), "topic_alias", "Topic Alias",
-			"A number standing for the topic name, so later publishes can send an empty topic and save bytes.", "3.3.2.3.4"),
-		prop(PropMaximumQoS, WireByte, types(CONNACK), "maximum_qos", "Maximum QoS",
-			"The highest QoS the server accepts from publishers (absent: 2).", "3.2.2.3.4"),
-		prop(PropRetainAvailable, WireByte, types(CONNACK), "retain_available", "Retain Available",
-			"0: the server does not keep retained messages (absent: 1).", "3.2.2.3.5"),
-		prop(PropUser, WireStringPair, types(CONNECT, CONNACK, PUBLISH, Will, PUBACK, PUBREC, PUBREL, PUBCOMP,
-			SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, DISCONNECT, AUTH), "user", "User Property",
-			"An application-defined name/value pair; may repeat, and their order is kept.", "3.3.2.3.7"),
-		prop(PropMaximumPacketSize, WireFourByteInt, types(CONNECT, CONNACK), "maximum_packet_size", "Maximum Packet Size",
-			"The largest packet, in bytes, the sender of this packet accepts (absent: no limit but the protocol's).", "3.1.2.11.4"),
-		prop(PropWildcardSubAvailable, WireByte, types(CONNACK), "wildcard_sub_available", "Wildcard Subscription Available",
-			"0: the server refuses subscriptions with + or # (absent: 1).", "3.2.2.3.11"),
-		prop(PropSubIDAvailable, WireByte, types(CONNACK), "subscription_id_available", "Subscription Identifiers Available",
-			"0: the server does not support subscription identifiers (absent: 1).", "3.2.2.3.12"),
-		prop(PropSharedSubAvailable, WireByte, types(CONNACK), "shared_sub_available", "Shared Subscription Available",
-			"0: the server does not support $share subscriptions (absent: 1).", "3.2.2.3.13"),
-	} {
-		t[p.id] = p
-	}
-	t[PropUser].multi = t[PropUser].in
-	t[PropSubscriptionID].multi = types(PUBLISH)
-	return t
-}()
+// that may carry it (a bit per Type, 1<<Will for the will) and its
+// explanation. It is a literal, so it is data in the binary, not code run
+// at start-up.
+var propTable = [0x2B]*propInfo{
+	PropPayloadFormat: {id: PropPayloadFormat, typ: WireByte, in: 1<<PUBLISH | 1<<Will, def: &fieldDef{key: "property.payload_format", name: "Payload Format Indicator",
+		meaning: "0: the payload is unspecified bytes; 1: it is UTF-8 text.", spec5: "3.3.2.3.2"}},
+	PropMessageExpiry: {id: PropMessageExpiry, typ: WireFourByteInt, in: 1<<PUBLISH | 1<<Will, def: &fieldDef{key: "property.message_expiry", name: "Message Expiry Interval",
+		meaning: "Seconds after which the server drops the message if it has not been delivered yet.", spec5: "3.3.2.3.3"}},
+	PropContentType: {id: PropContentType, typ: WireString, in: 1<<PUBLISH | 1<<Will, def: &fieldDef{key: "property.content_type", name: "Content Type",
+		meaning: "Describes the payload, e.g. application/json; the broker passes it on untouched.", spec5: "3.3.2.3.9"}},
+	PropResponseTopic: {id: PropResponseTopic, typ: WireString, in: 1<<PUBLISH | 1<<Will, def: &fieldDef{key: "property.response_topic", name: "Response Topic",
+		meaning: "Where the receiver should publish its response (request/response).", spec5: "3.3.2.3.5"}},
+	PropCorrelationData: {id: PropCorrelationData, typ: WireBinary, in: 1<<PUBLISH | 1<<Will, def: &fieldDef{key: "property.correlation_data", name: "Correlation Data",
+		meaning: "Bytes the responder copies into its response so the requester can match the two.", spec5: "3.3.2.3.6"}},
+	PropSubscriptionID: {id: PropSubscriptionID, typ: WireVarint, in: 1<<PUBLISH | 1<<SUBSCRIBE, multi: 1 << PUBLISH, def: &fieldDef{key: "property.subscription_id", name: "Subscription Identifier",
+		meaning: "A number the subscriber gave its subscription; the server echoes it on every message the subscription delivers.", spec5: "3.8.2.1.2"}},
+	PropSessionExpiry: {id: PropSessionExpiry, typ: WireFourByteInt, in: 1<<CONNECT | 1<<CONNACK | 1<<DISCONNECT, def: &fieldDef{key: "property.session_expiry", name: "Session Expiry Interval",
+		meaning: "Seconds the server keeps the session after the connection closes; 0 ends it with the connection, 0xFFFFFFFF never.", spec5: "3.1.2.11.2"}},
+	PropAssignedClientID: {id: PropAssignedClientID, typ: WireString, in: 1 << CONNACK, def: &fieldDef{key: "property.assigned_client_id", name: "Assigned Client Identifier",
+		meaning: "The client identifier the server assigned because the client sent an empty one.", spec5: "3.2.2.3.7"}},
+	PropServerKeepAlive: {id: PropServerKeepAlive, typ: WireTwoByteInt, in: 1 << CONNACK, def: &fieldDef{key: "property.server_keep_alive", name: "Server Keep Alive",
+		meaning: "The keep alive the server imposes instead of the client's, in seconds.", spec5: "3.2.2.3.14"}},
+	PropAuthMethod: {id: PropAuthMethod, typ: WireString, in: 1<<CONNECT | 1<<CONNACK | 1<<AUTH, def: &fieldDef{key: "property.auth_method", name: "Authentication Method",
+		meaning: "Names the extended authentication method, e.g. SCRAM-SHA-1.", spec5: "3.1.2.11.9"}},
+	PropAuthData: {id: PropAuthData, typ: WireBinary, in: 1<<CONNECT | 1<<CONNACK | 1<<AUTH, def: &fieldDef{key: "property.auth_data", name: "Authentication Data",
+		meaning: "Data of the extended authentication exchange; its meaning depends on the method.", spec5: "3.1.2.11.10"}},
+	PropRequestProblemInfo: {id: PropRequestProblemInfo, typ: WireByte, in: 1 << CONNECT, def: &fieldDef{key: "property.request_problem_info", name: "Request Problem Information",
+		meaning: "0 asks the server to send reason strings and user properties only on CONNACK and DISCONNECT.", spec5: "3.1.2.11.7"}},
+	PropWillDelay: {id: PropWillDelay, typ: WireFourByteInt, in: 1 << Will, def: &fieldDef{key: "property.will_delay", name: "Will Delay Interval",
+		meaning: "Seconds the server waits after an abnormal disconnect before publishing the will; reconnecting in time cancels it.", spec5: "3.1.3.2.2"}},
+	PropRequestResponseInfo: {id: PropRequestResponseInfo, typ: WireByte, in: 1 << CONNECT, def: &fieldDef{key: "property.request_response_info", name: "Request Response Information",
+		meaning: "1 asks the server to return Response Information in CONNACK.", spec5: "3.1.2.11.6"}},
+	PropResponseInfo: {id: PropResponseInfo, typ: WireString, in: 1 << CONNACK, def: &fieldDef{key: "property.response_info", name: "Response Information",
+		meaning: "A base the client may use to build its response topics.", spec5: "3.2.2.3.15"}},
+	PropServerReference: {id: PropServerReference, typ: WireString, in: 1<<CONNACK | 1<<DISCONNECT, def: &fieldDef{key: "property.server_reference", name: "Server Reference",
+		meaning: "Another server the client may use instead (with reason codes 0x9C and 0x9D).", spec5: "3.2.2.3.16"}},
+	PropReasonString: {id: PropReasonString, typ: WireString, in: 1<<CONNACK | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBACK | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH, def: &fieldDef{key: "property.reason_string", name: "Reason String",
+		meaning: "A human-readable diagnostic for this packet, not meant to be parsed.", spec5: "3.2.2.3.9"}},
+	PropReceiveMaximum: {id: PropReceiveMaximum, typ: WireTwoByteInt, in: 1<<CONNECT | 1<<CONNACK, def: &fieldDef{key: "property.receive_maximum", name: "Receive Maximum",
+		meaning: "How many QoS 1 and 2 publishes the sender of this packet accepts unacknowledged at once (absent: 65,535).", spec5: "3.1.2.11.3"}},
+	PropTopicAliasMaximum: {id: PropTopicAliasMaximum, typ: WireTwoByteInt, in: 1<<CONNECT | 1<<CONNACK, def: &fieldDef{key: "property.topic_alias_maximum", name: "Topic Alias Maximum",
+		meaning: "The highest topic alias the sender of this packet accepts; 0 or absent: none.", spec5: "3.1.2.11.5"}},
+	PropTopicAlias: {id: PropTopicAlias, typ: WireTwoByteInt, in: 1 << PUBLISH, def: &fieldDef{key: "property.topic_alias", name: "Topic Alias",
+		meaning: "A number standing for the topic name, so later publishes can send an empty topic and save bytes.", spec5: "3.3.2.3.4"}},
+	PropMaximumQoS: {id: PropMaximumQoS, typ: WireByte, in: 1 << CONNACK, def: &fieldDef{key: "property.maximum_qos", name: "Maximum QoS",
+		meaning: "The highest QoS the server accepts from publishers (absent: 2).", spec5: "3.2.2.3.4"}},
+	PropRetainAvailable: {id: PropRetainAvailable, typ: WireByte, in: 1 << CONNACK, def: &fieldDef{key: "property.retain_available", name: "Retain Available",
+		meaning: "0: the server does not keep retained messages (absent: 1).", spec5: "3.2.2.3.5"}},
+	PropUser: {id: PropUser, typ: WireStringPair, in: 1<<CONNECT | 1<<CONNACK | 1<<PUBLISH | 1<<Will | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBSCRIBE | 1<<SUBACK | 1<<UNSUBSCRIBE | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH, multi: 1<<CONNECT | 1<<CONNACK | 1<<PUBLISH | 1<<Will | 1<<PUBACK | 1<<PUBREC | 1<<PUBREL | 1<<PUBCOMP | 1<<SUBSCRIBE | 1<<SUBACK | 1<<UNSUBSCRIBE | 1<<UNSUBACK | 1<<DISCONNECT | 1<<AUTH, def: &fieldDef{key: "property.user", name: "User Property",
+		meaning: "An application-defined name/value pair; may repeat, and their order is kept.", spec5: "3.3.2.3.7"}},
+	PropMaximumPacketSize: {id: PropMaximumPacketSize, typ: WireFourByteInt, in: 1<<CONNECT | 1<<CONNACK, def: &fieldDef{key: "property.maximum_packet_size", name: "Maximum Packet Size",
+		meaning: "The largest packet, in bytes, the sender of this packet accepts (absent: no limit but the protocol's).", spec5: "3.1.2.11.4"}},
+	PropWildcardSubAvailable: {id: PropWildcardSubAvailable, typ: WireByte, in: 1 << CONNACK, def: &fieldDef{key: "property.wildcard_sub_available", name: "Wildcard Subscription Available",
+		meaning: "0: the server refuses subscriptions with + or # (absent: 1).", spec5: "3.2.2.3.11"}},
+	PropSubIDAvailable: {id: PropSubIDAvailable, typ: WireByte, in: 1 << CONNACK, def: &fieldDef{key: "property.subscription_id_available", name: "Subscription Identifiers Available",
+		meaning: "0: the server does not support subscription identifiers (absent: 1).", spec5: "3.2.2.3.12"}},
+	PropSharedSubAvailable: {id: PropSharedSubAvailable, typ: WireByte, in: 1 << CONNACK, def: &fieldDef{key: "property.shared_sub_available", name: "Shared Subscription Available",
+		meaning: "0: the server does not support $share subscriptions (absent: 1).", spec5: "3.2.2.3.13"}},
+}
 
 func lookupProp(id uint32) *propInfo {
 	if id < uint32(len(propTable)) {
