@@ -27,31 +27,29 @@ func (p *fleetPage) renderFleets() goapp.UI {
 	for _, f := range st.Fleets {
 		rows = append(rows, p.renderFleetRow(f))
 	}
-	return goapp.Elem("section").Class("fleet-section").Body(
-		goapp.Div().Class("fleet-head").Body(
-			goapp.Elem("h2").Body(goapp.Text(l.T("fleet.scenario")+" "), goapp.Code().ID("fleet-scenario").Text(name)),
-			goapp.Elem("span").ID("fleet-status").Class("badge", badge(ov.Running)).Text(state),
-			goapp.Elem("button").ID("fleet-start").Class("button", "button-primary").Attr("disabled", ov.Running || ov.Scenario == "").
-				Text(l.T("fleet.start")).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
-			goapp.Elem("button").ID("fleet-stop").Class("button").Attr("disabled", !ov.Running).
-				Text(l.T("fleet.stop")).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
+	return el("section", "fleet-section").Body(
+		el("div", "fleet-head").Body(
+			el("h2", "").Body(goapp.Text(l.T("fleet.scenario")+" "), textEl("code", "", name).ID("fleet-scenario")),
+			textEl("span", "", state).ID("fleet-status").Class("badge", badge(ov.Running)),
+			textEl("button", "", l.T("fleet.start")).ID("fleet-start").Class("button", "button-primary").Attr("disabled", ov.Running || ov.Scenario == "").OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
+			textEl("button", "button", l.T("fleet.stop")).ID("fleet-stop").Attr("disabled", !ov.Running).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
 		),
-		goapp.If(ov.Description != "", goapp.P().Class("fleet-description").Text(ov.Description)),
-		goapp.P().ID("fleet-totals").Class("fleet-totals").Text(fmt.Sprintf(l.T("fleet.totals"),
-			st.Total.Connected, st.Total.Devices, st.Total.Rate, st.Total.Published, st.Total.Failed, st.Total.Reconnects)),
-		goapp.Div().Class("table-wrap").Body(
-			goapp.Elem("table").ID("fleet-fleets").Class("data-table").Body(
-				goapp.Elem("thead").Body(goapp.Elem("tr").Body(
-					goapp.Elem("th").Text(l.T("fleet.col.fleet")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.devices")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.connected")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.rate")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.published")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.failed")),
-					goapp.Elem("th").Class("num").Text(l.T("fleet.col.reconnects")),
-					goapp.Elem("th").Text(l.T("fleet.col.scale")),
+		goapp.If(ov.Description != "", textEl("p", "fleet-description", ov.Description)),
+		textEl("p", "fleet-totals", fmt.Sprintf(l.T("fleet.totals"),
+			st.Total.Connected, st.Total.Devices, st.Total.Rate, st.Total.Published, st.Total.Failed, st.Total.Reconnects)).ID("fleet-totals"),
+		el("div", "table-wrap").Body(
+			el("table", "data-table").ID("fleet-fleets").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("fleet.col.fleet")),
+					textEl("th", "num", l.T("fleet.col.devices")),
+					textEl("th", "num", l.T("fleet.col.connected")),
+					textEl("th", "num", l.T("fleet.col.rate")),
+					textEl("th", "num", l.T("fleet.col.published")),
+					textEl("th", "num", l.T("fleet.col.failed")),
+					textEl("th", "num", l.T("fleet.col.reconnects")),
+					textEl("th", "", l.T("fleet.col.scale")),
 				)),
-				goapp.Elem("tbody").Body(rows...),
+				el("tbody", "").Body(rows...),
 			),
 		),
 	)
@@ -64,20 +62,20 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 	if !typed {
 		value = strconv.Itoa(f.Devices)
 	}
-	failed := goapp.Elem("td").Class("num").Text(f.Failed)
+	failed := el("td", "num").Text(f.Failed)
 	if f.LastError != "" {
 		failed = failed.Title(f.LastError)
 	}
-	return goapp.Elem("tr").DataSet("fleet", name).Body(
-		goapp.Elem("td").Body(goapp.Code().Text(name)),
-		goapp.Elem("td").Class("num").Text(f.Devices),
-		goapp.Elem("td").Class("num").Text(f.Connected),
-		goapp.Elem("td").Class("num").Text(fmt.Sprintf("%.1f", f.Rate)),
-		goapp.Elem("td").Class("num").Text(f.Published),
+	return el("tr", "").DataSet("fleet", name).Body(
+		el("td", "").Body(textEl("code", "", name)),
+		el("td", "num").Text(f.Devices),
+		el("td", "num").Text(f.Connected),
+		textEl("td", "num", fmt.Sprintf("%.1f", f.Rate)),
+		el("td", "num").Text(f.Published),
 		failed,
-		goapp.Elem("td").Class("num").Text(f.Reconnects),
-		goapp.Elem("td").Body(
-			goapp.Elem("form").Class("inline-form").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
+		el("td", "num").Text(f.Reconnects),
+		el("td", "").Body(
+			el("form", "inline-form").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
 				e.PreventDefault()
 				n, err := strconv.Atoi(strings.TrimSpace(p.scales[name]))
 				if err != nil || n < 0 {
@@ -95,7 +93,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 						}
 						p.scales[name] = ctx.JSSrc().Get("value").String()
 					}),
-				goapp.Elem("button").Attr("type", "submit").Class("button", "button-small").Text(l.T("fleet.scale")),
+				textEl("button", "", l.T("fleet.scale")).Attr("type", "submit").Class("button", "button-small"),
 			),
 		),
 	)
@@ -120,75 +118,75 @@ func (p *fleetPage) renderCharts() goapp.UI {
 		}
 		legend := make([]goapp.UI, 0, len(c.Lines))
 		for i, ln := range c.Lines {
-			legend = append(legend, goapp.Elem("li").Body(
-				goapp.Elem("span").Class("swatch").Style("background", chartColors[i%len(chartColors)]),
+			legend = append(legend, el("li", "").Body(
+				el("span", "swatch").Style("background", chartColors[i%len(chartColors)]),
 				goapp.Text(ln.Label+" "),
-				goapp.Elem("span").Class("legend-value").Text(ln.last()),
+				textEl("span", "legend-value", ln.last()),
 			))
 		}
-		cards = append(cards, goapp.Elem("figure").Class("chart-card").DataSet("chart", c.Fleet+"/"+c.Field).Body(
-			goapp.Elem("figcaption").Body(goapp.Code().Text(c.Fleet), goapp.Text(" "+title)),
+		cards = append(cards, el("figure", "chart-card").DataSet("chart", c.Fleet+"/"+c.Field).Body(
+			el("figcaption", "").Body(textEl("code", "", c.Fleet), goapp.Text(" "+title)),
 			goapp.Raw(chartSVG(c, now)),
-			goapp.Elem("ul").Class("chart-legend").Body(legend...),
+			el("ul", "chart-legend").Body(legend...),
 		))
 	}
-	body := []goapp.UI{goapp.Elem("h2").Text(l.T("fleet.charts"))}
+	body := []goapp.UI{textEl("h2", "", l.T("fleet.charts"))}
 	switch {
 	case p.liveErr != "":
-		body = append(body, goapp.P().Class("notice", "notice-error").Text(l.T("fleet.live_error")+" "+p.liveErr))
+		body = append(body, textEl("p", "", l.T("fleet.live_error")+" "+p.liveErr).Class("notice", "notice-error"))
 	case len(cards) == 0:
-		body = append(body, goapp.P().Class("muted").Text(l.T("fleet.charts_empty")))
+		body = append(body, textEl("p", "muted", l.T("fleet.charts_empty")))
 	default:
-		body = append(body, goapp.P().Class("muted").Text(l.T("fleet.charts_note")), goapp.Div().ID("fleet-charts").Class("chart-grid").Body(cards...))
+		body = append(body, textEl("p", "muted", l.T("fleet.charts_note")), el("div", "chart-grid").ID("fleet-charts").Body(cards...))
 	}
-	return goapp.Elem("section").Class("fleet-section").Body(body...)
+	return el("section", "fleet-section").Body(body...)
 }
 
 // renderDevices draws the page of devices, with their actions.
 func (p *fleetPage) renderDevices() goapp.UI {
 	l := p.lang
 	fleet, offset := p.query.get()
-	options := []goapp.UI{goapp.Elem("option").Attr("value", "").Attr("selected", fleet == "").Text(l.T("fleet.all_fleets"))}
+	options := []goapp.UI{textEl("option", "", l.T("fleet.all_fleets")).Attr("value", "").Attr("selected", fleet == "")}
 	for _, f := range p.ov.Stats.Fleets {
-		options = append(options, goapp.Elem("option").Attr("value", f.Name).Attr("selected", fleet == f.Name).Text(f.Name))
+		options = append(options, textEl("option", "", f.Name).Attr("value", f.Name).Attr("selected", fleet == f.Name))
 	}
 	rows := make([]goapp.UI, 0, 2*len(p.devices.Devices))
 	for _, d := range p.devices.Devices {
 		rows = append(rows, p.renderDevice(d))
 		if d.ID == p.selected {
-			rows = append(rows, goapp.Elem("tr").Class("command-row").Body(
-				goapp.Elem("td").Attr("colspan", 6).Body(&commandPanel{Lang: l, Device: d, Live: p.live}),
+			rows = append(rows, el("tr", "command-row").Body(
+				el("td", "").Attr("colspan", 6).Body(&commandPanel{Lang: l, Device: d, Live: p.live}),
 			))
 		}
 	}
 	total := p.devices.Total
 	last := min(offset+len(p.devices.Devices), total)
-	return goapp.Elem("section").Class("fleet-section").Body(
-		goapp.Div().Class("fleet-head").Body(
-			goapp.Elem("h2").Text(l.T("fleet.devices")),
-			goapp.Elem("select").ID("fleet-filter").Attr("aria-label", l.T("fleet.filter")).Body(options...).
+	return el("section", "fleet-section").Body(
+		el("div", "fleet-head").Body(
+			textEl("h2", "", l.T("fleet.devices")),
+			el("select", "").ID("fleet-filter").Attr("aria-label", l.T("fleet.filter")).Body(options...).
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.query.set(ctx.JSSrc().Get("value").String(), 0)
 				}),
 		),
-		goapp.Div().Class("table-wrap").Body(
-			goapp.Elem("table").ID("fleet-devices").Class("data-table").Body(
-				goapp.Elem("thead").Body(goapp.Elem("tr").Body(
-					goapp.Elem("th").Text(l.T("fleet.col.device")),
-					goapp.Elem("th").Text(l.T("fleet.col.state")),
-					goapp.Elem("th").Text(l.T("fleet.col.status")),
-					goapp.Elem("th").Text(l.T("fleet.col.value")),
-					goapp.Elem("th").Text(l.T("fleet.col.last")),
-					goapp.Elem("th").Text(l.T("fleet.col.actions")),
+		el("div", "table-wrap").Body(
+			el("table", "data-table").ID("fleet-devices").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("fleet.col.device")),
+					textEl("th", "", l.T("fleet.col.state")),
+					textEl("th", "", l.T("fleet.col.status")),
+					textEl("th", "", l.T("fleet.col.value")),
+					textEl("th", "", l.T("fleet.col.last")),
+					textEl("th", "", l.T("fleet.col.actions")),
 				)),
-				goapp.Elem("tbody").Body(rows...),
+				el("tbody", "").Body(rows...),
 			),
 		),
-		goapp.Div().Class("pager").Body(
-			goapp.Elem("button").ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).Text(l.T("fleet.prev")).
+		el("div", "pager").Body(
+			textEl("button", "", l.T("fleet.prev")).ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset-devicesPerPage) }),
-			goapp.Elem("span").Text(fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
-			goapp.Elem("button").ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).Text(l.T("fleet.next")).
+			textEl("span", "", fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
+			textEl("button", "", l.T("fleet.next")).ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset+devicesPerPage) }),
 		),
 	)
@@ -210,24 +208,22 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 	actions := []goapp.UI{}
 	if d.Online {
 		actions = append(actions,
-			goapp.Elem("button").Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
-				Text(l.T("fleet.offline_clean")).
+			textEl("button", "", l.T("fleet.offline_clean")).Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "clean"})
 				}),
-			goapp.Elem("button").Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
-				Text(l.T("fleet.offline_abrupt")).
+			textEl("button", "", l.T("fleet.offline_abrupt")).Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "abrupt"})
 				}),
 		)
 	} else if d.State == "offline" {
-		actions = append(actions, goapp.Elem("button").Class("button", "button-small").DataSet("action", "online").Text(l.T("fleet.online")).
+		actions = append(actions, textEl("button", "", l.T("fleet.online")).Class("button", "button-small").DataSet("action", "online").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }))
 	}
 	if d.Command != "" {
-		actions = append(actions, goapp.Elem("button").Class("button", "button-small").DataSet("action", "command").
-			Attr("aria-expanded", p.selected == id).Text(l.T("fleet.command")).
+		actions = append(actions, textEl("button", "", l.T("fleet.command")).Class("button", "button-small").DataSet("action", "command").
+			Attr("aria-expanded", p.selected == id).
 			OnClick(func(ctx goapp.Context, e goapp.Event) {
 				if p.selected == id {
 					p.selected = ""
@@ -236,13 +232,13 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 				}
 			}))
 	}
-	return goapp.Elem("tr").DataSet("device", id).Body(
-		goapp.Elem("td").Body(goapp.Code().Text(id), goapp.Div().Class("muted", "small").Text(d.Topic)),
-		goapp.Elem("td").Body(goapp.Elem("span").Class("device-state", "badge", badge(d.Online)).Text(state)),
-		goapp.Elem("td").Body(goapp.Code().Class("device-status").Title(d.Status).Text(status)),
-		goapp.Elem("td").Class("device-value").Text(d.Value),
-		goapp.Elem("td").Class("device-last").Text(last),
-		goapp.Elem("td").Class("actions").Body(actions...),
+	return el("tr", "").DataSet("device", id).Body(
+		el("td", "").Body(textEl("code", "", id), textEl("div", "", d.Topic).Class("muted", "small")),
+		el("td", "").Body(textEl("span", "", state).Class("device-state", "badge", badge(d.Online))),
+		el("td", "").Body(textEl("code", "device-status", status).Title(d.Status)),
+		textEl("td", "device-value", d.Value),
+		textEl("td", "device-last", last),
+		el("td", "actions").Body(actions...),
 	)
 }
 

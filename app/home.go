@@ -24,36 +24,31 @@ func (p *homePage) Render() goapp.UI {
 		Lang:  l,
 		Title: l.T("app.name"),
 		Content: []goapp.UI{
-			goapp.Elem("section").
-				Class("hero").
+			el("section", "hero").
 				Body(
-					goapp.Elem("h1").Text(l.T("home.title")),
-					goapp.P().Class("lead").Text(l.T("home.lead")),
-					goapp.Div().
-						Class("hero-actions").
+					textEl("h1", "", l.T("home.title")),
+					textEl("p", "lead", l.T("home.lead")),
+					el("div", "hero-actions").
 						Body(
-							goapp.Elem("a").Class("button", "button-primary").Attr("href", "/lab").Text(l.T("home.open_lab")),
-							goapp.Elem("a").Class("button").Attr("href", "/lessons").Text(l.T("home.start_lesson")),
+							textEl("a", "", l.T("home.open_lab")).Class("button", "button-primary").Attr("href", "/lab"),
+							textEl("a", "button", l.T("home.start_lesson")).Attr("href", "/lessons"),
 						),
 				),
-			goapp.Elem("section").
-				Class("sections").
+			el("section", "sections").
 				Aria("labelledby", "sections-heading").
 				Body(
-					goapp.Elem("h2").ID("sections-heading").Text(l.T("home.sections")),
-					goapp.Elem("ul").
-						Class("card-grid").
+					textEl("h2", "", l.T("home.sections")).ID("sections-heading"),
+					el("ul", "card-grid").
 						Body(
 							goapp.Range(sections).Slice(func(i int) goapp.UI {
 								s := sections[i]
-								return goapp.Elem("li").
-									Class("card").
+								return el("li", "card").
 									Body(
-										goapp.Elem("a").
+										el("a", "").
 											Attr("href", s.Path).
 											Body(
-												goapp.Elem("h3").Text(l.T(s.Title)),
-												goapp.P().Text(l.T(s.Summary)),
+												textEl("h3", "", l.T(s.Title)),
+												textEl("p", "", l.T(s.Summary)),
 											),
 									)
 							}),

@@ -99,7 +99,7 @@ func (v vizDrawing) render() goapp.UI {
 			svgEl("g").DataSet("layer", "bundles").Body(bundles...),
 			svgEl("g").DataSet("layer", "notes").Body(notes...),
 		)
-	return goapp.Div().Class("viz-canvas").Body(back, front)
+	return el("div", "viz-canvas").Body(back, front)
 }
 
 // vizDotLayer is the key of one path of dots: all dots of a kind, size
