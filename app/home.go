@@ -52,13 +52,11 @@ func (p *homePage) Render() goapp.UI {
 		Lang:  l,
 		Title: l.T("app.name"),
 		Content: []goapp.UI{
-			goapp.Section().
-				Class("hero").
+			el("section", "hero").
 				Body(
-					goapp.H1().Text(l.T("home.title")),
-					goapp.P().Class("lead").Text(l.T("home.lead")),
-					goapp.Div().
-						Class("hero-actions").
+					textEl("h1", "", l.T("home.title")),
+					textEl("p", "lead", l.T("home.lead")),
+					el("div", "hero-actions").
 						Body(
 							start,
 							goapp.A().Class("button").Href("/lab").Text(l.T("home.open_lab")),
@@ -76,20 +74,18 @@ func (p *homePage) Render() goapp.UI {
 				Class("sections").
 				Aria("labelledby", "sections-heading").
 				Body(
-					goapp.H2().ID("sections-heading").Text(l.T("home.sections")),
-					goapp.Ul().
-						Class("card-grid").
+					textEl("h2", "", l.T("home.sections")).ID("sections-heading"),
+					el("ul", "card-grid").
 						Body(
 							goapp.Range(sections).Slice(func(i int) goapp.UI {
 								s := sections[i]
-								return goapp.Li().
-									Class("card").
+								return el("li", "card").
 									Body(
-										goapp.A().
-											Href(s.Path).
+										el("a", "").
+											Attr("href", s.Path).
 											Body(
-												goapp.H3().Text(l.T(s.Title)),
-												goapp.P().Text(l.T(s.Summary)),
+												textEl("h3", "", l.T(s.Title)),
+												textEl("p", "", l.T(s.Summary)),
 											),
 									)
 							}),

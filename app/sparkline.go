@@ -43,17 +43,17 @@ type sparkline struct {
 func (s *sparkline) Render() goapp.UI {
 	top := sparkTop(s.Series)
 	lines := make([]goapp.UI, 0, len(s.Series)+1)
-	lines = append(lines, goapp.Elem("line").XMLNS(svgNS).
+	lines = append(lines, el("line", "").XMLNS(svgNS).
 		Attr("x1", 0).Attr("x2", sparkWidth).
 		Attr("y1", sparkHeight-sparkPad).Attr("y2", sparkHeight-sparkPad).
 		Attr("data-series", "axis"))
 	for _, series := range s.Series {
-		lines = append(lines, goapp.Elem("polyline").XMLNS(svgNS).
+		lines = append(lines, el("polyline", "").XMLNS(svgNS).
 			Attr("points", sparkPoints(series.Values, top, s.Slots)).
 			Attr("fill", "none").
 			Attr("data-series", series.Name))
 	}
-	return goapp.Elem("svg").XMLNS(svgNS).
+	return el("svg", "").XMLNS(svgNS).
 		ID(s.ID).
 		Attr("viewBox", "0 0 "+strconv.Itoa(sparkWidth)+" "+strconv.Itoa(sparkHeight)).
 		Attr("preserveAspectRatio", "none").
