@@ -43,7 +43,7 @@ func measureApp(w io.Writer, o options) (over bool, err error) {
 		return false, err
 	}
 	defer os.RemoveAll(tmp)
-	ws := &workspace{dir: modDir, env: append(os.Environ(), "GOOS=js", "GOARCH=wasm"), ldflags: o.ldflags, gcflags: o.gcflags}
+	ws := &workspace{dir: modDir, env: append(os.Environ(), "GOOS=js", "GOARCH=wasm"), ldflags: o.ldflags, gcflags: o.gcflags.list}
 
 	out := filepath.Join(tmp, "app.wasm")
 	if err := ws.goBuild(appDir, o.ldflags, out); err != nil {
@@ -80,10 +80,7 @@ func measureApp(w io.Writer, o options) (over bool, err error) {
 	over = o.appMax > 0 && len(br) > o.appMax
 
 	var sb strings.Builder
-	flags := fmt.Sprintf("-ldflags=%q", o.ldflags)
-	if o.gcflags != "" {
-		flags += fmt.Sprintf(" -gcflags=%q", o.gcflags)
-	}
+	flags := fmt.Sprintf("-ldflags=%q", o.ldflags) + o.gcflags.String()
 	fmt.Fprintf(&sb, "size of the browser app ./%s (GOOS=js GOARCH=wasm, %s, %s)\n\n", appDir, runtime.Version(), flags)
 	fmt.Fprintf(&sb, "  %-24s %11s %9s\n", "raw", commas(len(b)), compress.MB(len(b)))
 	fmt.Fprintf(&sb, "  %-24s %11s %9s\n", "gzip -9", commas(len(gz)), compress.MB(len(gz)))

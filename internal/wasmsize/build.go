@@ -74,13 +74,14 @@ type probe struct {
 type workspace struct {
 	dir              string
 	env              []string
-	ldflags, gcflags string
+	ldflags string
+	gcflags []string
 }
 
 // newWorkspace writes the two programs into a new temporary directory.
 // modDir is the root of the module that holds pkg, the import path of
 // the protocol package.
-func newWorkspace(modDir, pkg, ldflags, gcflags string) (*workspace, error) {
+func newWorkspace(modDir, pkg, ldflags string, gcflags []string) (*workspace, error) {
 	goVersion, err := goDirective(filepath.Join(modDir, "go.mod"))
 	if err != nil {
 		return nil, err
@@ -156,8 +157,8 @@ func (w *workspace) deps(prog string) ([]string, error) {
 
 func (w *workspace) goBuild(prog, ldflags, out string) error {
 	args := []string{"build", "-ldflags=" + ldflags}
-	if w.gcflags != "" {
-		args = append(args, "-gcflags="+w.gcflags)
+	for _, f := range w.gcflags {
+		args = append(args, "-gcflags="+f)
 	}
 	cmd := exec.Command("go", append(args, "-o", out, "./"+prog)...)
 	cmd.Dir, cmd.Env = w.dir, w.env

@@ -15,7 +15,7 @@
 //
 // Usage, from inside the module:
 //
-//	go run ./internal/wasmsize [-ldflags "-s -w"] [-gcflags FLAGS] [-max 300000] [-top 8] [-funcs 0]
+//	go run ./internal/wasmsize [-ldflags "-s -w"] [-gcflags FLAGS]... [-max 300000] [-top 8] [-funcs 0]
 //	go run ./internal/wasmsize -app [-appmax 2000000] [-quality 11] [-top 8] [-funcs 0]
 package main
 
@@ -41,7 +41,7 @@ func main() {
 
 type options struct {
 	ldflags string
-	gcflags string
+	gcflags gcflags
 	max     int // bytes protocol may add, raw; 0: no target
 	top     int // packages listed
 	funcs   int // functions listed; within the target only when asked
@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.ldflags, "ldflags", "-s -w", "linker flags of the real app's wasm build")
-	fs.StringVar(&o.gcflags, "gcflags", "", "compiler flags, to try one on both builds (e.g. -gcflags=PKG=-l)")
+	fs.Var(&o.gcflags, "gcflags", "compiler flags, to try one on both builds (e.g. -gcflags=PKG=-l); repeat it for several\npatterns. With -app it replaces the app's own (the Makefile's WASM_GCFLAGS)")
 	fs.IntVar(&o.max, "max", 300_000, "most bytes (raw) protocol may add; 0 for no target")
 	fs.IntVar(&o.top, "top", 8, "packages to list in the breakdown")
 	fs.IntVar(&o.funcs, "funcs", 0, "largest functions to list (20 when over the target)")
@@ -64,6 +64,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.quality, "quality", compress.DefaultBrotliQuality, "with -app: brotli quality, 0 to 11 (the build's is 11)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if o.app && !o.gcflags.set {
+		o.gcflags = gcflags{list: appGCFlags}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "wasmsize: no arguments expected, got", fs.Args())
@@ -99,7 +102,7 @@ func measure(w io.Writer, o options) (over bool, err error) {
 		return false, err
 	}
 	pkg := modPath + "/protocol"
-	ws, err := newWorkspace(filepath.Dir(modFile), pkg, o.ldflags, o.gcflags)
+	ws, err := newWorkspace(filepath.Dir(modFile), pkg, o.ldflags, o.gcflags.list)
 	if err != nil {
 		return false, err
 	}
@@ -116,10 +119,7 @@ func measure(w io.Writer, o options) (over bool, err error) {
 	over = o.max > 0 && added > o.max
 
 	var b strings.Builder
-	flags := fmt.Sprintf("-ldflags=%q", o.ldflags)
-	if o.gcflags != "" {
-		flags += fmt.Sprintf(" -gcflags=%q", o.gcflags)
-	}
+	flags := fmt.Sprintf("-ldflags=%q", o.ldflags) + o.gcflags.String()
 	fmt.Fprintf(&b, "wasm size of %s (GOOS=js GOARCH=wasm, %s, %s)\n\n", pkg, runtime.Version(), flags)
 	rows := [][3]string{
 		{"", "raw", "gzip -9"},
