@@ -22,6 +22,8 @@ type labSubscribe struct {
 	Version   protocol.Version
 	Connected bool
 	Subs      []store.Sub
+	// Prefill is a filter another page asked to fill in.
+	Prefill string
 
 	form     subForm
 	ferr     error                  // what is wrong with the filter
@@ -29,6 +31,8 @@ type labSubscribe struct {
 	result   func(i18n.Lang) string // what it did, when it did not fail
 	busy     bool
 	shownFor string
+
+	prefilled bool // Prefill is in the form
 }
 
 // Render draws the form and the list.
@@ -36,6 +40,9 @@ func (s *labSubscribe) Render() goapp.UI {
 	l := s.Lang
 	if s.shownFor != s.Name {
 		s.shownFor, s.ferr, s.err, s.result = s.Name, nil, nil, nil
+	}
+	if s.Prefill != "" && !s.prefilled {
+		s.form.Filter, s.prefilled = s.Prefill, true
 	}
 	f := &s.form
 	v5 := s.Version == protocol.V5

@@ -108,10 +108,13 @@ func (p *topicsPage) renderTree() goapp.UI {
 	if p.sysErr != nil {
 		sysErr = goapp.P().Class("notice", "notice-error").Attr("role", "alert").Text(p.sysErr.Error())
 	}
-	if len(v.Rows) == 0 {
+	switch {
+	case len(v.Rows) > 0:
+		body = &topicTreeTable{Lang: l, Rows: v.Rows, Selected: p.selected}
+	case p.search != "" && v.Topics > 0:
+		body = goapp.P().Class("empty").Text(tf(l, "topics.search.none", "text", p.search))
+	default:
 		body = goapp.P().Class("empty").Text(l.T("topics.none"))
-	} else {
-		body = &topicTreeTable{Lang: l, Rows: v.Rows}
 	}
 	return goapp.Section().ID("topics-tree").Class("observer-section").Aria("labelledby", "topics-tree-h").Body(
 		goapp.H2().ID("topics-tree-h").Text(l.T("topics.tree")),
@@ -125,6 +128,7 @@ func (p *topicsPage) renderTree() goapp.UI {
 		sysErr,
 		goapp.P().ID("topics-summary").Class("summary").Text(
 			strings.ReplaceAll(obsFill(l.T("topics.summary_line"), v.Messages), "{levels}", obsCount(uint64(v.Nodes)))),
+		p.renderSearch(),
 		capped,
 		dropped,
 		body,
@@ -132,9 +136,30 @@ func (p *topicsPage) renderTree() goapp.UI {
 	)
 }
 
-// topicToggle is the action a row sends when its branch is collapsed or
-// expanded; its value is the row's path.
-const topicToggle = "topics.toggle"
+// renderSearch draws the search box and how many topics it found.
+func (p *topicsPage) renderSearch() goapp.UI {
+	l := p.lang
+	var count goapp.UI
+	if p.search != "" {
+		count = goapp.Span().ID("topics-search-count").Attr("role", "status").Text(tf(l, "topics.search.count",
+			"n", obsCount(uint64(p.view.Found)), "total", obsCount(uint64(p.view.Topics)), "text", p.search))
+	}
+	return goapp.Div().Class("topics-search").Body(
+		goapp.Label().For("topics-search").Class("field-label").Text(l.T("topics.search.label")),
+		goapp.Input().ID("topics-search").Class("filter-input").Type("search").Value(p.search).
+			Placeholder(l.T("topics.search.placeholder")).OnInput(p.onSearch),
+		count,
+	)
+}
+
+// The actions a row sends: topicToggle when its branch is collapsed or
+// expanded, topicSelect when it is selected, both with the row's path;
+// topicField with a topicFieldChoice.
+const (
+	topicToggle = "topics.toggle"
+	topicSelect = "topics.select"
+	topicField  = "topics.field"
+)
 
 // topicTreeTable is the tree as a table. It and each of its rows are
 // components of their own: go-app redraws one only when its data changed,
@@ -142,8 +167,9 @@ const topicToggle = "topics.toggle"
 type topicTreeTable struct {
 	goapp.Compo
 
-	Lang i18n.Lang
-	Rows []store.TopicRow
+	Lang     i18n.Lang
+	Rows     []store.TopicRow
+	Selected string
 }
 
 // Render draws the table.
@@ -156,21 +182,27 @@ func (t *topicTreeTable) Render() goapp.UI {
 				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.messages")),
 				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.rate")),
 				goapp.Th().Scope("col").Text(l.T("topics.col.payload")),
+				goapp.Th().Scope("col").Text(l.T("topics.col.trend")),
 				goapp.Th().Scope("col").Text(l.T("topics.col.retained")),
 			)),
 			goapp.TBody().Body(
-				goapp.Range(t.Rows).Slice(func(i int) goapp.UI { return &topicTreeRow{Lang: l, Row: t.Rows[i]} }),
+				goapp.Range(t.Rows).Slice(func(i int) goapp.UI {
+					return &topicTreeRow{Lang: l, Row: t.Rows[i], Selected: t.Rows[i].Path == t.Selected}
+				}),
 			),
 		),
 	)
 }
 
-// topicTreeRow is one level of the tree.
+// topicTreeRow is one level of the tree. Its name selects it; a selected
+// row offers to go to the lab with it and to choose the numeric field of
+// its sparkline.
 type topicTreeRow struct {
 	goapp.Compo
 
-	Lang i18n.Lang
-	Row  store.TopicRow
+	Lang     i18n.Lang
+	Row      store.TopicRow
+	Selected bool
 }
 
 // Render draws the row.
@@ -189,9 +221,11 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Dollar {
 		classes = append(classes, "dollar")
 	}
+	if t.Selected {
+		classes = append(classes, "selected")
+	}
 	var toggle, dollar, below, retained goapp.UI
 	if r.Children > 0 {
-		path := r.Path
 		label := l.T("topics.collapse")
 		if r.Collapsed {
 			label = l.T("topics.expand")
@@ -199,7 +233,7 @@ func (t *topicTreeRow) Render() goapp.UI {
 		toggle = goapp.Button().Type("button").Class("tree-toggle").
 			Aria("expanded", !r.Collapsed).Aria("label", label+" "+r.Path).Title(label).
 			Text(map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).
-			OnClick(func(ctx goapp.Context, e goapp.Event) { ctx.NewActionWithValue(topicToggle, path) })
+			OnClick(t.onToggle)
 	} else {
 		toggle = goapp.Span().Class("tree-leaf").Aria("hidden", true)
 	}
@@ -224,11 +258,29 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Topic && r.Count > 0 {
 		payload = payloadPreview(l, r.Preview, r.Binary, r.Cut)
 	}
+	pick := goapp.Button().Type("button").Class("topic-name").Aria("expanded", t.Selected).
+		Title(r.Path).Body(goapp.Code().Text(name)).OnClick(t.onPick)
+	var actions goapp.UI
+	if t.Selected {
+		actions = t.renderLabActions()
+	}
 	return goapp.Tr().DataSet("topic", r.Path).Class(classes...).Body(
-		goapp.Th().Scope("row").Class("tree-name").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, goapp.Code().Title(r.Path).Text(name), dollar),
+		goapp.Th().Scope("row").Class("tree-name").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
 		goapp.Td().Class("num").Body(count, below),
 		goapp.Td().Class("num", "rate").Text(obsRate(r.Rate)),
 		goapp.Td().Body(payload),
+		goapp.Td().Class("trend").Body(t.renderSpark()),
 		goapp.Td().Body(retained),
 	)
+}
+
+// onToggle and onPick send the row's action with its path as it is now,
+// not as it was when the button was first drawn: go-app keeps the first
+// handler of an element, and the rows of a live tree change places.
+func (t *topicTreeRow) onToggle(ctx goapp.Context, e goapp.Event) {
+	ctx.NewActionWithValue(topicToggle, t.Row.Path)
+}
+
+func (t *topicTreeRow) onPick(ctx goapp.Context, e goapp.Event) {
+	ctx.NewActionWithValue(topicSelect, t.Row.Path)
 }
