@@ -121,6 +121,8 @@ bench:
 	$(GO) run ./internal/fleetbench $(FLEETBENCH_FLAGS)
 	@echo "== wasm size of protocol (fails when it adds more than the target)"
 	$(GO) run ./internal/wasmsize
+	@echo "== transfer size of the whole app, brotli q11 (fails above 2.0 MB); about 1-3 minutes"
+	$(GO) run ./internal/wasmsize -app
 
 # go test -fuzz takes one target of one package per run: list them all
 # (go test -list prints a package's targets, then "ok <package>"), then

@@ -62,9 +62,9 @@ func (p *brokerPage) Render() goapp.UI {
 	l := p.lang
 	v := &p.view
 	return &shell{Lang: l, Active: "/broker", Title: l.T("broker.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("broker.title")),
-			goapp.P().Class("lead").Text(l.T("broker.lead")),
+		el("section", "page-intro").Body(
+			textEl("h1", "", l.T("broker.title")),
+			textEl("p", "lead", l.T("broker.lead")),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: store.BrokerFilters},
 			p.renderBad(),
 		),
@@ -82,6 +82,5 @@ func (p *brokerPage) renderBad() goapp.UI {
 	if p.view.Bad == 0 {
 		return nil
 	}
-	return goapp.P().ID("broker-bad").Class("notice", "notice-error").Attr("role", "alert").
-		Text(obsFill(p.lang.T("broker.bad"), uint64(p.view.Bad)) + " " + p.view.BadErr)
+	return textEl("p", "", obsFill(p.lang.T("broker.bad"), uint64(p.view.Bad))+" "+p.view.BadErr).ID("broker-bad").Class("notice", "notice-error").Attr("role", "alert")
 }

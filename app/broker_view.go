@@ -75,16 +75,16 @@ func (s *brokerStats) Render() goapp.UI {
 		{"bytes-sent", l.T("broker.stat.bytes_sent"), sysBytes("bytes/sent"), l.T("broker.stat.bytes_sent.caption")},
 		{"telemetry-lost", l.T("broker.stat.telemetry_lost"), count(t.TelemetryLost), l.T("broker.stat.telemetry_lost.caption")},
 	}
-	return goapp.Section().ID("broker-stats").Class("observer-section").Aria("labelledby", "broker-stats-h").Body(
-		goapp.H2().ID("broker-stats-h").Text(l.T("broker.stats")),
-		goapp.P().Class("caption").Text(l.T("broker.stats.caption")),
-		goapp.Div().Class("stat-grid").Body(
+	return el("section", "observer-section").ID("broker-stats").Aria("labelledby", "broker-stats-h").Body(
+		textEl("h2", "", l.T("broker.stats")).ID("broker-stats-h"),
+		textEl("p", "caption", l.T("broker.stats.caption")),
+		el("div", "stat-grid").Body(
 			goapp.Range(stats).Slice(func(i int) goapp.UI {
 				st := stats[i]
-				return goapp.Div().ID("stat-"+st.id).Class("stat").Body(
-					goapp.Div().Class("stat-label").Text(st.label),
-					goapp.Div().Class("stat-value").Text(st.value),
-					goapp.Div().Class("stat-caption").Text(st.caption),
+				return el("div", "stat").ID("stat-"+st.id).Body(
+					textEl("div", "stat-label", st.label),
+					textEl("div", "stat-value", st.value),
+					textEl("div", "stat-caption", st.caption),
 				)
 			}),
 		),
@@ -114,24 +114,24 @@ func (r *brokerRates) Render() goapp.UI {
 		return obsRate(vs[len(vs)-1])
 	}
 	series := []sparkSeries{{Name: "received", Values: in}, {Name: "sent", Values: out}}
-	return goapp.Section().ID("broker-rates").Class("observer-section").Aria("labelledby", "broker-rates-h").Body(
-		goapp.H2().ID("broker-rates-h").Text(l.T("broker.rates")),
-		goapp.P().Class("caption").Text(l.T("broker.rates.caption")),
-		goapp.Div().Class("rates").Body(
-			goapp.Div().Class("spark").Body(
+	return el("section", "observer-section").ID("broker-rates").Aria("labelledby", "broker-rates-h").Body(
+		textEl("h2", "", l.T("broker.rates")).ID("broker-rates-h"),
+		textEl("p", "caption", l.T("broker.rates.caption")),
+		el("div", "rates").Body(
+			el("div", "spark").Body(
 				&sparkline{ID: "rates-chart", Label: l.T("broker.rates"), Series: series, Slots: 60},
-				goapp.Div().Class("spark-scale").Text(obsRate(sparkTop(series))+" "+l.T("broker.rates.per_s")),
+				textEl("div", "spark-scale", obsRate(sparkTop(series))+" "+l.T("broker.rates.per_s")),
 			),
-			goapp.Ul().Class("spark-legend").Body(
-				goapp.Li().ID("rate-received").DataSet("series", "received").Body(
-					goapp.Span().Class("legend-swatch").Aria("hidden", true),
-					goapp.Span().Class("legend-label").Text(l.T("broker.rates.received")),
-					goapp.Span().Class("legend-value").Text(now(in)+" "+l.T("broker.rates.per_s")),
+			el("ul", "spark-legend").Body(
+				el("li", "").ID("rate-received").DataSet("series", "received").Body(
+					el("span", "legend-swatch").Aria("hidden", true),
+					textEl("span", "legend-label", l.T("broker.rates.received")),
+					textEl("span", "legend-value", now(in)+" "+l.T("broker.rates.per_s")),
 				),
-				goapp.Li().ID("rate-sent").DataSet("series", "sent").Body(
-					goapp.Span().Class("legend-swatch").Aria("hidden", true),
-					goapp.Span().Class("legend-label").Text(l.T("broker.rates.sent")),
-					goapp.Span().Class("legend-value").Text(now(out)+" "+l.T("broker.rates.per_s")),
+				el("li", "").ID("rate-sent").DataSet("series", "sent").Body(
+					el("span", "legend-swatch").Aria("hidden", true),
+					textEl("span", "legend-label", l.T("broker.rates.sent")),
+					textEl("span", "legend-value", now(out)+" "+l.T("broker.rates.per_s")),
 				),
 			),
 		),
@@ -153,22 +153,22 @@ func (c *brokerClients) Render() goapp.UI {
 	l := c.Lang
 	var body goapp.UI
 	if len(c.Clients) == 0 {
-		body = goapp.P().Class("empty").Text(l.T("broker.clients.none"))
+		body = textEl("p", "empty", l.T("broker.clients.none"))
 	} else {
-		body = goapp.Div().Class("table-scroll").Body(
-			goapp.Table().Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Scope("col").Text(l.T("broker.col.client")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.state")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.session")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.remote")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.keepalive")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.will")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.subscriptions")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.queued")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.dropped")),
+		body = el("div", "table-scroll").Body(
+			el("table", "data-table").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("broker.col.client")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.state")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.session")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.remote")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.keepalive")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.will")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.subscriptions")).Attr("scope", "col"),
+					textEl("th", "num", l.T("broker.col.queued")).Attr("scope", "col"),
+					textEl("th", "num", l.T("broker.col.dropped")).Attr("scope", "col"),
 				)),
-				goapp.TBody().Body(
+				el("tbody", "").Body(
 					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} }),
 				),
 			),
@@ -176,11 +176,11 @@ func (c *brokerClients) Render() goapp.UI {
 	}
 	var more goapp.UI
 	if c.More {
-		more = goapp.P().Class("notice").Text(l.T("broker.clients.more"))
+		more = textEl("p", "notice", l.T("broker.clients.more"))
 	}
-	return goapp.Section().ID("broker-clients").Class("observer-section").Aria("labelledby", "broker-clients-h").Body(
-		goapp.H2().ID("broker-clients-h").Text(l.T("broker.clients")),
-		goapp.P().Class("caption").Text(l.T("broker.clients.caption")),
+	return el("section", "observer-section").ID("broker-clients").Aria("labelledby", "broker-clients-h").Body(
+		textEl("h2", "", l.T("broker.clients")).ID("broker-clients-h"),
+		textEl("p", "caption", l.T("broker.clients.caption")),
 		body,
 		more,
 	)
@@ -203,14 +203,14 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var since goapp.UI
 	if !ci.Since.IsZero() {
-		since = goapp.Span().Class("since").Text(obsFillText(l.T("broker.since"), obsClock(ci.Since)))
+		since = textEl("span", "since", obsFillText(l.T("broker.since"), obsClock(ci.Since)))
 	}
 	var self, user goapp.UI
 	if ci.Self {
-		self = goapp.Span().Class("badge", "badge-self").Text(l.T("broker.self"))
+		self = textEl("span", "", l.T("broker.self")).Class("badge", "badge-self")
 	}
 	if ci.Username != "" {
-		user = goapp.Span().Class("sub").Text(l.T("broker.user") + " " + ci.Username)
+		user = textEl("span", "sub", l.T("broker.user")+" "+ci.Username)
 	}
 	session := l.T("broker.session.clean")
 	switch {
@@ -229,44 +229,44 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var will goapp.UI = goapp.Text(noValue)
 	if ci.Will != nil {
-		will = goapp.Span().Body(goapp.Code().Text(ci.Will.Topic), goapp.Text(" · QoS "+strconv.Itoa(ci.Will.QoS)))
+		will = el("span", "").Body(textEl("code", "", ci.Will.Topic), goapp.Text(" · QoS "+strconv.Itoa(ci.Will.QoS)))
 	}
 	subs := ci.SortedSubscriptions()
 	var subsUI goapp.UI = goapp.Text(noValue)
 	if len(subs) > 0 {
-		subsUI = goapp.Ul().Class("filters").Body(
+		subsUI = el("ul", "filters").Body(
 			goapp.Range(subs).Slice(func(i int) goapp.UI {
 				f := subs[i]
-				item := goapp.Li().DataSet("filter", f)
+				item := el("li", "").DataSet("filter", f)
 				if q := ci.Subscriptions[f]; q >= 0 {
-					return item.Body(goapp.Code().Text(f), goapp.Span().Class("qos").Text("QoS "+strconv.Itoa(q)))
+					return item.Body(textEl("code", "", f), textEl("span", "qos", "QoS "+strconv.Itoa(q)))
 				}
-				return item.Body(goapp.Code().Text(f))
+				return item.Body(textEl("code", "", f))
 			}),
 		)
 	}
 	var inflight goapp.UI
 	if ci.Inflight > 0 {
-		inflight = goapp.Span().Class("sub", "inflight").Text(obsFill(l.T("broker.inflight"), uint64(ci.Inflight)))
+		inflight = textEl("span", "", obsFill(l.T("broker.inflight"), uint64(ci.Inflight))).Class("sub", "inflight")
 	}
 	queuedClass := "queued"
 	if ci.Queued > 0 {
 		queuedClass = "queued waiting"
 	}
-	return goapp.Tr().DataSet("client", ci.ID).Class("client-"+state).Body(
-		goapp.Th().Scope("row").Body(goapp.Code().Text(ci.ID), self, user),
-		goapp.Td().Body(
-			goapp.Span().Class("badge", "badge-"+state).Text(stateText),
-			goapp.Span().Class("sub").Text(ci.Version),
+	return el("tr", "client-"+state).DataSet("client", ci.ID).Body(
+		el("th", "").Attr("scope", "row").Body(textEl("code", "", ci.ID), self, user),
+		el("td", "").Body(
+			textEl("span", "", stateText).Class("badge", "badge-"+state),
+			textEl("span", "sub", ci.Version),
 			since,
 		),
-		goapp.Td().Text(session),
-		goapp.Td().Class("mono").Text(remote),
-		goapp.Td().Text(keepalive),
-		goapp.Td().Body(will),
-		goapp.Td().Body(subsUI),
-		goapp.Td().Class("num").Body(goapp.Span().Class(queuedClass).Text(strconv.Itoa(ci.Queued)), inflight),
-		goapp.Td().Class("num", "dropped").Text(obsCount(ci.Dropped)),
+		textEl("td", "", session),
+		textEl("td", "mono", remote),
+		textEl("td", "", keepalive),
+		el("td", "").Body(will),
+		el("td", "").Body(subsUI),
+		el("td", "num").Body(textEl("span", queuedClass, strconv.Itoa(ci.Queued)), inflight),
+		textEl("td", "", obsCount(ci.Dropped)).Class("num", "dropped"),
 	)
 }
 
@@ -284,16 +284,16 @@ func (r *brokerRetained) Render() goapp.UI {
 	l := r.Lang
 	var body goapp.UI
 	if len(r.Retained) == 0 {
-		body = goapp.P().Class("empty").Text(l.T("broker.retained.none"))
+		body = textEl("p", "empty", l.T("broker.retained.none"))
 	} else {
-		body = goapp.Div().Class("table-scroll").Body(
-			goapp.Table().Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Scope("col").Text(l.T("broker.col.topic")),
-					goapp.Th().Scope("col").Class("num").Text(l.T("broker.col.size")),
-					goapp.Th().Scope("col").Text(l.T("broker.col.payload")),
+		body = el("div", "table-scroll").Body(
+			el("table", "data-table").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("broker.col.topic")).Attr("scope", "col"),
+					textEl("th", "num", l.T("broker.col.size")).Attr("scope", "col"),
+					textEl("th", "", l.T("broker.col.payload")).Attr("scope", "col"),
 				)),
-				goapp.TBody().Body(
+				el("tbody", "").Body(
 					goapp.Range(r.Retained).Slice(func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} }),
 				),
 			),
@@ -301,11 +301,11 @@ func (r *brokerRetained) Render() goapp.UI {
 	}
 	var more goapp.UI
 	if r.More {
-		more = goapp.P().Class("notice").Text(l.T("broker.retained.more"))
+		more = textEl("p", "notice", l.T("broker.retained.more"))
 	}
-	return goapp.Section().ID("broker-retained").Class("observer-section").Aria("labelledby", "broker-retained-h").Body(
-		goapp.H2().ID("broker-retained-h").Text(l.T("broker.retained")),
-		goapp.P().Class("caption").Text(l.T("broker.retained.caption")),
+	return el("section", "observer-section").ID("broker-retained").Aria("labelledby", "broker-retained-h").Body(
+		textEl("h2", "", l.T("broker.retained")).ID("broker-retained-h"),
+		textEl("p", "caption", l.T("broker.retained.caption")),
 		body,
 		more,
 	)
@@ -322,10 +322,10 @@ type brokerRetainedRow struct {
 // Render draws the row.
 func (r *brokerRetainedRow) Render() goapp.UI {
 	m := &r.Msg
-	return goapp.Tr().DataSet("topic", m.Topic).Body(
-		goapp.Th().Scope("row").Body(goapp.Code().Text(m.Topic)),
-		goapp.Td().Class("num").Text(obsBytes(uint64(m.Size))),
-		goapp.Td().Body(payloadPreview(r.Lang, m.Preview, m.Binary, m.Cut)),
+	return el("tr", "").DataSet("topic", m.Topic).Body(
+		el("th", "").Attr("scope", "row").Body(textEl("code", "", m.Topic)),
+		textEl("td", "num", obsBytes(uint64(m.Size))),
+		el("td", "").Body(payloadPreview(r.Lang, m.Preview, m.Binary, m.Cut)),
 	)
 }
 
@@ -334,12 +334,12 @@ func (r *brokerRetainedRow) Render() goapp.UI {
 func payloadPreview(l i18n.Lang, text string, binary, cut bool) goapp.UI {
 	var mark, ellipsis goapp.UI
 	if binary {
-		mark = goapp.Span().Class("badge", "badge-hex").Title(l.T("observer.hex.title")).Text(l.T("observer.hex"))
+		mark = textEl("span", "", l.T("observer.hex")).Class("badge", "badge-hex").Title(l.T("observer.hex.title"))
 	}
 	if cut {
-		ellipsis = goapp.Span().Class("cut").Title(l.T("observer.cut.title")).Text("…")
+		ellipsis = textEl("span", "cut", "…").Title(l.T("observer.cut.title"))
 	}
-	return goapp.Span().Class("payload").Body(mark, goapp.Code().Class("preview").Text(text), ellipsis)
+	return el("span", "payload").Body(mark, textEl("code", "preview", text), ellipsis)
 }
 
 // brokerEvents lists what happened lately to clients and subscriptions.
@@ -355,27 +355,27 @@ func (e *brokerEvents) Render() goapp.UI {
 	l := e.Lang
 	var body goapp.UI
 	if len(e.Events) == 0 {
-		body = goapp.P().Class("empty").Text(l.T("broker.events.none"))
+		body = textEl("p", "empty", l.T("broker.events.none"))
 	} else {
-		body = goapp.Ul().Class("event-list").Body(
+		body = el("ul", "event-list").Body(
 			goapp.Range(e.Events).Slice(func(i int) goapp.UI {
 				ev := e.Events[i]
 				var detail goapp.UI
 				if ev.Detail != "" {
-					detail = goapp.Span().Class("event-detail").Text(ev.Detail)
+					detail = textEl("span", "event-detail", ev.Detail)
 				}
-				return goapp.Li().DataSet("kind", ev.Kind).Body(
-					goapp.Span().Class("event-time").Text(obsClock(ev.At)),
-					goapp.Span().Class("badge", "badge-event").Text(brokerEventLabel(l, ev.Kind)),
-					goapp.Code().Text(ev.Client),
+				return el("li", "").DataSet("kind", ev.Kind).Body(
+					textEl("span", "event-time", obsClock(ev.At)),
+					textEl("span", "", brokerEventLabel(l, ev.Kind)).Class("badge", "badge-event"),
+					textEl("code", "", ev.Client),
 					detail,
 				)
 			}),
 		)
 	}
-	return goapp.Section().ID("broker-events").Class("observer-section").Aria("labelledby", "broker-events-h").Body(
-		goapp.H2().ID("broker-events-h").Text(l.T("broker.events")),
-		goapp.P().Class("caption").Text(l.T("broker.events.caption")),
+	return el("section", "observer-section").ID("broker-events").Aria("labelledby", "broker-events-h").Body(
+		textEl("h2", "", l.T("broker.events")).ID("broker-events-h"),
+		textEl("p", "caption", l.T("broker.events.caption")),
 		body,
 	)
 }

@@ -188,16 +188,16 @@ func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 func (p *fleetPage) Render() goapp.UI {
 	l := p.lang
 	content := []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("fleet.title")),
-			goapp.P().Class("lead").Text(l.T("fleet.summary")),
+		el("section", "page-intro").Body(
+			textEl("h1", "", l.T("fleet.title")),
+			textEl("p", "lead", l.T("fleet.summary")),
 		),
 	}
 	if p.err != "" {
-		content = append(content, goapp.P().ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert").Text(p.err))
+		content = append(content, textEl("p", "", p.err).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert"))
 	}
 	if p.ov == nil {
-		content = append(content, goapp.P().Class("fleet-loading").Text(l.T("fleet.loading")))
+		content = append(content, textEl("p", "fleet-loading", l.T("fleet.loading")))
 	} else {
 		content = append(content,
 			p.renderFleets(),

@@ -59,31 +59,31 @@ func (c *commandPanel) Render() goapp.UI {
 	l := c.Lang
 	examples := make([]goapp.UI, 0, len(commandExamples))
 	for _, ex := range commandExamples {
-		examples = append(examples, goapp.Button().Type("button").Class("chip").Text(ex).
+		examples = append(examples, textEl("button", "chip", ex).Attr("type", "button").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { c.text = ex }))
 	}
 	value := c.text
 	if value == "" {
 		value = commandExamples[0]
 	}
-	return goapp.Form().Class("command-panel").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
+	return el("form", "command-panel").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
 		e.PreventDefault()
 		c.send(ctx)
 	}).Body(
-		goapp.Label().For("command-text").Body(
+		el("label", "").Attr("for", "command-text").Body(
 			goapp.Text(l.T("fleet.command_to")+" "),
-			goapp.Code().Text(c.Device.Command),
+			textEl("code", "", c.Device.Command),
 		),
-		goapp.Div().Class("command-input").Body(
-			goapp.Input().ID("command-text").Type("text").Value(value).
+		el("div", "command-input").Body(
+			goapp.ElemSelfClosing("input").ID("command-text").Attr("type", "text").Attr("value", value).
 				OnInput(func(ctx goapp.Context, e goapp.Event) { c.text = ctx.JSSrc().Get("value").String() }),
-			goapp.Button().ID("command-send").Type("submit").Class("button", "button-primary").Disabled(c.busy).Text(l.T("fleet.send")),
+			textEl("button", "", l.T("fleet.send")).ID("command-send").Attr("type", "submit").Class("button", "button-primary").Attr("disabled", c.busy),
 		),
-		goapp.Div().Class("chips").Body(examples...),
-		goapp.If(c.err != "", goapp.P().ID("command-error").Class("notice", "notice-error").Text(c.err)),
-		goapp.If(c.reply != "", goapp.Div().Body(
-			goapp.Span().Class("muted").Text(l.T("fleet.reply")),
-			goapp.Pre().ID("command-reply").Class("reply").Text(c.reply),
+		el("div", "chips").Body(examples...),
+		goapp.If(c.err != "", textEl("p", "", c.err).ID("command-error").Class("notice", "notice-error")),
+		goapp.If(c.reply != "", el("div", "").Body(
+			textEl("span", "muted", l.T("fleet.reply")),
+			textEl("pre", "reply", c.reply).ID("command-reply"),
 		)),
 	)
 }

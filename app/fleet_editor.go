@@ -77,32 +77,31 @@ func (e *scenarioEditor) apply(ctx goapp.Context) {
 func (e *scenarioEditor) Render() goapp.UI {
 	l := e.Lang
 	body := []goapp.UI{
-		goapp.H2().Text(l.T("fleet.editor")),
-		goapp.P().Class("muted").Text(l.T("fleet.editor_help")),
-		goapp.Textarea().ID("scenario-source").Class("code-editor").Rows(24).Attr("spellcheck", "false").
-			Attr("aria-label", l.T("fleet.editor")).Text(e.value()).
+		textEl("h2", "", l.T("fleet.editor")),
+		textEl("p", "muted", l.T("fleet.editor_help")),
+		textEl("textarea", "code-editor", e.value()).ID("scenario-source").Attr("rows", 24).Attr("spellcheck", "false").
+			Attr("aria-label", l.T("fleet.editor")).
 			OnInput(func(ctx goapp.Context, ev goapp.Event) {
 				e.text, e.dirty, e.applied = ctx.JSSrc().Get("value").String(), true, false
 			}),
-		goapp.Div().Class("editor-actions").Body(
-			goapp.Button().ID("scenario-apply").Class("button", "button-primary").Disabled(e.busy).Text(l.T("fleet.apply")).
+		el("div", "editor-actions").Body(
+			textEl("button", "", l.T("fleet.apply")).ID("scenario-apply").Class("button", "button-primary").Attr("disabled", e.busy).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.apply(ctx) }),
-			goapp.Button().ID("scenario-revert").Class("button").Disabled(!e.dirty || e.busy).Text(l.T("fleet.revert")).
+			textEl("button", "button", l.T("fleet.revert")).ID("scenario-revert").Attr("disabled", !e.dirty || e.busy).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.dirty, e.problems, e.err = false, nil, "" }),
-			goapp.If(e.applied, goapp.Span().ID("scenario-applied").Class("ok").Text(l.T("fleet.applied"))),
+			goapp.If(e.applied, textEl("span", "ok", l.T("fleet.applied")).ID("scenario-applied")),
 		),
 	}
 	if e.err != "" {
-		body = append(body, goapp.P().Class("notice", "notice-error").Attr("role", "alert").Text(e.err))
+		body = append(body, textEl("p", "", e.err).Class("notice", "notice-error").Attr("role", "alert"))
 	}
 	if len(e.problems) > 0 {
 		body = append(body,
-			goapp.P().ID("scenario-refused").Class("notice", "notice-error").Attr("role", "alert").
-				Text(l.T("fleet.refused")),
-			goapp.Ol().ID("scenario-problems").Class("problems").Body(e.renderProblems()...),
+			textEl("p", "", l.T("fleet.refused")).ID("scenario-refused").Class("notice", "notice-error").Attr("role", "alert"),
+			el("ol", "problems").ID("scenario-problems").Body(e.renderProblems()...),
 		)
 	}
-	return goapp.Section().Class("fleet-section", "scenario-editor").Body(body...)
+	return el("section", "").Class("fleet-section", "scenario-editor").Body(body...)
 }
 
 // renderProblems shows each problem under the line it is about.
@@ -112,8 +111,8 @@ func (e *scenarioEditor) renderProblems() []goapp.UI {
 	for _, p := range e.problems {
 		var src goapp.UI = goapp.Text("")
 		if p.Line > 0 && p.Line <= len(lines) {
-			src = goapp.Pre().Class("problem-line").Body(
-				goapp.Span().Class("line-number").Text(strconv.Itoa(p.Line)),
+			src = el("pre", "problem-line").Body(
+				textEl("span", "line-number", strconv.Itoa(p.Line)),
 				goapp.Text(lines[p.Line-1]),
 			)
 		}
@@ -121,10 +120,10 @@ func (e *scenarioEditor) renderProblems() []goapp.UI {
 		if p.Field != "" {
 			msg = p.Field + ": " + msg
 		}
-		out = append(out, goapp.Li().Class("scenario-problem").DataSet("line", p.Line).Body(
+		out = append(out, el("li", "scenario-problem").DataSet("line", p.Line).Body(
 			src,
-			goapp.P().Class("problem-message").Body(
-				goapp.If(p.Line > 0, goapp.Strong().Text(fmt.Sprintf(e.Lang.T("fleet.line"), p.Line)+" ")),
+			el("p", "problem-message").Body(
+				goapp.If(p.Line > 0, textEl("strong", "", fmt.Sprintf(e.Lang.T("fleet.line"), p.Line)+" ")),
 				goapp.Text(msg),
 			),
 		))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -210,7 +211,7 @@ func numericFields(f *fleetInfo, payload []byte) []fieldValue {
 		}
 		flatten("", obj, &out)
 		// Follow the scenario's field order, not the map's.
-		slices.SortStableFunc(out, func(a, b fieldValue) int { return fieldRank(f, a.name) - fieldRank(f, b.name) })
+		sort.SliceStable(out, func(i, j int) bool { return fieldRank(f, out[i].name) < fieldRank(f, out[j].name) })
 	case "plain":
 		if v, err := strconv.ParseFloat(strings.TrimSpace(string(payload)), 64); err == nil && len(f.Fields) == 1 {
 			out = append(out, fieldValue{f.Fields[0].Name, v})

@@ -27,31 +27,29 @@ func (p *fleetPage) renderFleets() goapp.UI {
 	for _, f := range st.Fleets {
 		rows = append(rows, p.renderFleetRow(f))
 	}
-	return goapp.Section().Class("fleet-section").Body(
-		goapp.Div().Class("fleet-head").Body(
-			goapp.H2().Body(goapp.Text(l.T("fleet.scenario")+" "), goapp.Code().ID("fleet-scenario").Text(name)),
-			goapp.Span().ID("fleet-status").Class("badge", badge(ov.Running)).Text(state),
-			goapp.Button().ID("fleet-start").Class("button", "button-primary").Disabled(ov.Running || ov.Scenario == "").
-				Text(l.T("fleet.start")).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
-			goapp.Button().ID("fleet-stop").Class("button").Disabled(!ov.Running).
-				Text(l.T("fleet.stop")).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
+	return el("section", "fleet-section").Body(
+		el("div", "fleet-head").Body(
+			el("h2", "").Body(goapp.Text(l.T("fleet.scenario")+" "), textEl("code", "", name).ID("fleet-scenario")),
+			textEl("span", "", state).ID("fleet-status").Class("badge", badge(ov.Running)),
+			textEl("button", "", l.T("fleet.start")).ID("fleet-start").Class("button", "button-primary").Attr("disabled", ov.Running || ov.Scenario == "").OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
+			textEl("button", "button", l.T("fleet.stop")).ID("fleet-stop").Attr("disabled", !ov.Running).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
 		),
-		goapp.If(ov.Description != "", goapp.P().Class("fleet-description").Text(ov.Description)),
-		goapp.P().ID("fleet-totals").Class("fleet-totals").Text(fmt.Sprintf(l.T("fleet.totals"),
-			st.Total.Connected, st.Total.Devices, st.Total.Rate, st.Total.Published, st.Total.Failed, st.Total.Reconnects)),
-		goapp.Div().Class("table-wrap").Body(
-			goapp.Table().ID("fleet-fleets").Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Text(l.T("fleet.col.fleet")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.devices")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.connected")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.rate")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.published")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.failed")),
-					goapp.Th().Class("num").Text(l.T("fleet.col.reconnects")),
-					goapp.Th().Text(l.T("fleet.col.scale")),
+		goapp.If(ov.Description != "", textEl("p", "fleet-description", ov.Description)),
+		textEl("p", "fleet-totals", fmt.Sprintf(l.T("fleet.totals"),
+			st.Total.Connected, st.Total.Devices, st.Total.Rate, st.Total.Published, st.Total.Failed, st.Total.Reconnects)).ID("fleet-totals"),
+		el("div", "table-wrap").Body(
+			el("table", "data-table").ID("fleet-fleets").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("fleet.col.fleet")),
+					textEl("th", "num", l.T("fleet.col.devices")),
+					textEl("th", "num", l.T("fleet.col.connected")),
+					textEl("th", "num", l.T("fleet.col.rate")),
+					textEl("th", "num", l.T("fleet.col.published")),
+					textEl("th", "num", l.T("fleet.col.failed")),
+					textEl("th", "num", l.T("fleet.col.reconnects")),
+					textEl("th", "", l.T("fleet.col.scale")),
 				)),
-				goapp.TBody().Body(rows...),
+				el("tbody", "").Body(rows...),
 			),
 		),
 	)
@@ -64,20 +62,20 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 	if !typed {
 		value = strconv.Itoa(f.Devices)
 	}
-	failed := goapp.Td().Class("num").Text(f.Failed)
+	failed := el("td", "num").Text(f.Failed)
 	if f.LastError != "" {
 		failed = failed.Title(f.LastError)
 	}
-	return goapp.Tr().DataSet("fleet", name).Body(
-		goapp.Td().Body(goapp.Code().Text(name)),
-		goapp.Td().Class("num").Text(f.Devices),
-		goapp.Td().Class("num").Text(f.Connected),
-		goapp.Td().Class("num").Text(fmt.Sprintf("%.1f", f.Rate)),
-		goapp.Td().Class("num").Text(f.Published),
+	return el("tr", "").DataSet("fleet", name).Body(
+		el("td", "").Body(textEl("code", "", name)),
+		el("td", "num").Text(f.Devices),
+		el("td", "num").Text(f.Connected),
+		textEl("td", "num", fmt.Sprintf("%.1f", f.Rate)),
+		el("td", "num").Text(f.Published),
 		failed,
-		goapp.Td().Class("num").Text(f.Reconnects),
-		goapp.Td().Body(
-			goapp.Form().Class("inline-form").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
+		el("td", "num").Text(f.Reconnects),
+		el("td", "").Body(
+			el("form", "inline-form").OnSubmit(func(ctx goapp.Context, e goapp.Event) {
 				e.PreventDefault()
 				n, err := strconv.Atoi(strings.TrimSpace(p.scales[name]))
 				if err != nil || n < 0 {
@@ -87,7 +85,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 				delete(p.scales, name)
 				p.act(ctx, "POST", "/scale", map[string]any{"fleet": name, "count": n})
 			}).Body(
-				goapp.Input().Type("number").Min(0).Class("count-input").Value(value).
+				goapp.ElemSelfClosing("input").Attr("type", "number").Attr("min", 0).Class("count-input").Attr("value", value).
 					Attr("aria-label", fmt.Sprintf(l.T("fleet.scale_label"), name)).
 					OnInput(func(ctx goapp.Context, e goapp.Event) {
 						if p.scales == nil {
@@ -95,7 +93,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 						}
 						p.scales[name] = ctx.JSSrc().Get("value").String()
 					}),
-				goapp.Button().Type("submit").Class("button", "button-small").Text(l.T("fleet.scale")),
+				textEl("button", "", l.T("fleet.scale")).Attr("type", "submit").Class("button", "button-small"),
 			),
 		),
 	)
@@ -120,75 +118,75 @@ func (p *fleetPage) renderCharts() goapp.UI {
 		}
 		legend := make([]goapp.UI, 0, len(c.Lines))
 		for i, ln := range c.Lines {
-			legend = append(legend, goapp.Li().Body(
-				goapp.Span().Class("swatch").Style("background", chartColors[i%len(chartColors)]),
+			legend = append(legend, el("li", "").Body(
+				el("span", "swatch").Style("background", chartColors[i%len(chartColors)]),
 				goapp.Text(ln.Label+" "),
-				goapp.Span().Class("legend-value").Text(ln.last()),
+				textEl("span", "legend-value", ln.last()),
 			))
 		}
-		cards = append(cards, goapp.Figure().Class("chart-card").DataSet("chart", c.Fleet+"/"+c.Field).Body(
-			goapp.FigCaption().Body(goapp.Code().Text(c.Fleet), goapp.Text(" "+title)),
+		cards = append(cards, el("figure", "chart-card").DataSet("chart", c.Fleet+"/"+c.Field).Body(
+			el("figcaption", "").Body(textEl("code", "", c.Fleet), goapp.Text(" "+title)),
 			goapp.Raw(chartSVG(c, now)),
-			goapp.Ul().Class("chart-legend").Body(legend...),
+			el("ul", "chart-legend").Body(legend...),
 		))
 	}
-	body := []goapp.UI{goapp.H2().Text(l.T("fleet.charts"))}
+	body := []goapp.UI{textEl("h2", "", l.T("fleet.charts"))}
 	switch {
 	case p.liveErr != "":
-		body = append(body, goapp.P().Class("notice", "notice-error").Text(l.T("fleet.live_error")+" "+p.liveErr))
+		body = append(body, textEl("p", "", l.T("fleet.live_error")+" "+p.liveErr).Class("notice", "notice-error"))
 	case len(cards) == 0:
-		body = append(body, goapp.P().Class("muted").Text(l.T("fleet.charts_empty")))
+		body = append(body, textEl("p", "muted", l.T("fleet.charts_empty")))
 	default:
-		body = append(body, goapp.P().Class("muted").Text(l.T("fleet.charts_note")), goapp.Div().ID("fleet-charts").Class("chart-grid").Body(cards...))
+		body = append(body, textEl("p", "muted", l.T("fleet.charts_note")), el("div", "chart-grid").ID("fleet-charts").Body(cards...))
 	}
-	return goapp.Section().Class("fleet-section").Body(body...)
+	return el("section", "fleet-section").Body(body...)
 }
 
 // renderDevices draws the page of devices, with their actions.
 func (p *fleetPage) renderDevices() goapp.UI {
 	l := p.lang
 	fleet, offset := p.query.get()
-	options := []goapp.UI{goapp.Option().Value("").Selected(fleet == "").Text(l.T("fleet.all_fleets"))}
+	options := []goapp.UI{textEl("option", "", l.T("fleet.all_fleets")).Attr("value", "").Attr("selected", fleet == "")}
 	for _, f := range p.ov.Stats.Fleets {
-		options = append(options, goapp.Option().Value(f.Name).Selected(fleet == f.Name).Text(f.Name))
+		options = append(options, textEl("option", "", f.Name).Attr("value", f.Name).Attr("selected", fleet == f.Name))
 	}
 	rows := make([]goapp.UI, 0, 2*len(p.devices.Devices))
 	for _, d := range p.devices.Devices {
 		rows = append(rows, p.renderDevice(d))
 		if d.ID == p.selected {
-			rows = append(rows, goapp.Tr().Class("command-row").Body(
-				goapp.Td().ColSpan(6).Body(&commandPanel{Lang: l, Device: d, Live: p.live}),
+			rows = append(rows, el("tr", "command-row").Body(
+				el("td", "").Attr("colspan", 6).Body(&commandPanel{Lang: l, Device: d, Live: p.live}),
 			))
 		}
 	}
 	total := p.devices.Total
 	last := min(offset+len(p.devices.Devices), total)
-	return goapp.Section().Class("fleet-section").Body(
-		goapp.Div().Class("fleet-head").Body(
-			goapp.H2().Text(l.T("fleet.devices")),
-			goapp.Select().ID("fleet-filter").Attr("aria-label", l.T("fleet.filter")).Body(options...).
+	return el("section", "fleet-section").Body(
+		el("div", "fleet-head").Body(
+			textEl("h2", "", l.T("fleet.devices")),
+			el("select", "").ID("fleet-filter").Attr("aria-label", l.T("fleet.filter")).Body(options...).
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.query.set(ctx.JSSrc().Get("value").String(), 0)
 				}),
 		),
-		goapp.Div().Class("table-wrap").Body(
-			goapp.Table().ID("fleet-devices").Class("data-table").Body(
-				goapp.THead().Body(goapp.Tr().Body(
-					goapp.Th().Text(l.T("fleet.col.device")),
-					goapp.Th().Text(l.T("fleet.col.state")),
-					goapp.Th().Text(l.T("fleet.col.status")),
-					goapp.Th().Text(l.T("fleet.col.value")),
-					goapp.Th().Text(l.T("fleet.col.last")),
-					goapp.Th().Text(l.T("fleet.col.actions")),
+		el("div", "table-wrap").Body(
+			el("table", "data-table").ID("fleet-devices").Body(
+				el("thead", "").Body(el("tr", "").Body(
+					textEl("th", "", l.T("fleet.col.device")),
+					textEl("th", "", l.T("fleet.col.state")),
+					textEl("th", "", l.T("fleet.col.status")),
+					textEl("th", "", l.T("fleet.col.value")),
+					textEl("th", "", l.T("fleet.col.last")),
+					textEl("th", "", l.T("fleet.col.actions")),
 				)),
-				goapp.TBody().Body(rows...),
+				el("tbody", "").Body(rows...),
 			),
 		),
-		goapp.Div().Class("pager").Body(
-			goapp.Button().ID("devices-prev").Class("button", "button-small").Disabled(offset == 0).Text(l.T("fleet.prev")).
+		el("div", "pager").Body(
+			textEl("button", "", l.T("fleet.prev")).ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset-devicesPerPage) }),
-			goapp.Span().Text(fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
-			goapp.Button().ID("devices-next").Class("button", "button-small").Disabled(last >= total).Text(l.T("fleet.next")).
+			textEl("span", "", fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
+			textEl("button", "", l.T("fleet.next")).ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset+devicesPerPage) }),
 		),
 	)
@@ -210,24 +208,22 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 	actions := []goapp.UI{}
 	if d.Online {
 		actions = append(actions,
-			goapp.Button().Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
-				Text(l.T("fleet.offline_clean")).
+			textEl("button", "", l.T("fleet.offline_clean")).Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "clean"})
 				}),
-			goapp.Button().Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
-				Text(l.T("fleet.offline_abrupt")).
+			textEl("button", "", l.T("fleet.offline_abrupt")).Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "abrupt"})
 				}),
 		)
 	} else if d.State == "offline" {
-		actions = append(actions, goapp.Button().Class("button", "button-small").DataSet("action", "online").Text(l.T("fleet.online")).
+		actions = append(actions, textEl("button", "", l.T("fleet.online")).Class("button", "button-small").DataSet("action", "online").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }))
 	}
 	if d.Command != "" {
-		actions = append(actions, goapp.Button().Class("button", "button-small").DataSet("action", "command").
-			Attr("aria-expanded", p.selected == id).Text(l.T("fleet.command")).
+		actions = append(actions, textEl("button", "", l.T("fleet.command")).Class("button", "button-small").DataSet("action", "command").
+			Attr("aria-expanded", p.selected == id).
 			OnClick(func(ctx goapp.Context, e goapp.Event) {
 				if p.selected == id {
 					p.selected = ""
@@ -236,13 +232,13 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 				}
 			}))
 	}
-	return goapp.Tr().DataSet("device", id).Body(
-		goapp.Td().Body(goapp.Code().Text(id), goapp.Div().Class("muted", "small").Text(d.Topic)),
-		goapp.Td().Body(goapp.Span().Class("device-state", "badge", badge(d.Online)).Text(state)),
-		goapp.Td().Body(goapp.Code().Class("device-status").Title(d.Status).Text(status)),
-		goapp.Td().Class("device-value").Text(d.Value),
-		goapp.Td().Class("device-last").Text(last),
-		goapp.Td().Class("actions").Body(actions...),
+	return el("tr", "").DataSet("device", id).Body(
+		el("td", "").Body(textEl("code", "", id), textEl("div", "", d.Topic).Class("muted", "small")),
+		el("td", "").Body(textEl("span", "", state).Class("device-state", "badge", badge(d.Online))),
+		el("td", "").Body(textEl("code", "device-status", status).Title(d.Status)),
+		textEl("td", "device-value", d.Value),
+		textEl("td", "device-last", last),
+		el("td", "actions").Body(actions...),
 	)
 }
 

@@ -81,18 +81,16 @@ func (h *hexView) Render() goapp.UI {
 	if m.Ex.Err != nil {
 		problem = h.renderError(m)
 	}
-	return goapp.Div().
-		Class("hexview").
+	return el("div", "hexview").
 		Body(
 			problem,
-			goapp.Div().
-				Class("hexview-panes").
+			el("div", "hexview-panes").
 				Body(
 					h.renderDump(m, start, end),
 					h.renderFields(m),
 				),
 			h.renderDetail(m),
-			goapp.P().Class("hexview-size").Text(h.sizeLine()),
+			textEl("p", "hexview-size", h.sizeLine()),
 		)
 }
 
@@ -119,18 +117,17 @@ func (h *hexView) renderError(m *hexModel) goapp.UI {
 		msg = perr.Msg // the rule and the code are shown on their own
 	}
 	parts := []goapp.UI{
-		goapp.Span().Class("hexview-error-title").Text(l.T("inspector.hex.decode_error")),
+		textEl("span", "hexview-error-title", l.T("inspector.hex.decode_error")),
 		goapp.Text(" " + msg + " "),
-		goapp.Span().Class("hexview-at").Text(l.T("inspector.hex.at_byte") + " " + strconv.Itoa(m.Ex.ErrOffset)),
+		textEl("span", "hexview-at", l.T("inspector.hex.at_byte")+" "+strconv.Itoa(m.Ex.ErrOffset)),
 	}
 	if rule != "" {
-		parts = append(parts, goapp.Span().Class("hexview-rule").Text(l.T("inspector.hex.rule")+" "+rule))
+		parts = append(parts, textEl("span", "hexview-rule", l.T("inspector.hex.rule")+" "+rule))
 	}
 	if perr != nil {
-		parts = append(parts, goapp.Span().Class("hexview-code").
-			Text(l.T("inspector.hex.reason")+" 0x"+hexOfByte(byte(perr.Code))+" "+perr.Code.String()))
+		parts = append(parts, textEl("span", "hexview-code", l.T("inspector.hex.reason")+" 0x"+hexOfByte(byte(perr.Code))+" "+perr.Code.String()))
 	}
-	return goapp.Div().Class("hexview-error").Attr("role", "alert").Body(parts...)
+	return el("div", "hexview-error").Attr("role", "alert").Body(parts...)
 }
 
 // renderDump draws the bytes, 16 to a line, in hex and as characters. One
@@ -138,8 +135,7 @@ func (h *hexView) renderError(m *hexModel) goapp.UI {
 func (h *hexView) renderDump(m *hexModel, start, end int) goapp.UI {
 	n := min(len(m.Raw), hexMaxBytes)
 	lines := (n + hexPerLine - 1) / hexPerLine
-	return goapp.Div().
-		Class("hex-dump").
+	return el("div", "hex-dump").
 		Aria("label", h.Lang.T("inspector.hex.dump")).
 		OnMouseOver(func(ctx goapp.Context, e goapp.Event) {
 			i := e.Get("target").Get("dataset").Get("i")
@@ -159,30 +155,28 @@ func (h *hexView) renderDump(m *hexModel, start, end int) goapp.UI {
 			goapp.Range(make([]struct{}, lines)).Slice(func(line int) goapp.UI {
 				from := line * hexPerLine
 				to := min(from+hexPerLine, n)
-				return goapp.Div().Class("hex-line").Body(
-					goapp.Span().Class("hex-off").Text(hexOffset(from)),
-					goapp.Span().Class("hex-bytes").Body(
+				return el("div", "hex-line").Body(
+					textEl("span", "hex-off", hexOffset(from)),
+					el("span", "hex-bytes").Body(
 						goapp.Range(make([]struct{}, to-from)).Slice(func(k int) goapp.UI {
 							return h.renderByte(m, from+k, start, end, hexOfByte(m.Raw[from+k]))
 						}),
 					),
-					goapp.Span().Class("hex-ascii").Body(
+					el("span", "hex-ascii").Body(
 						goapp.Range(make([]struct{}, to-from)).Slice(func(k int) goapp.UI {
 							return h.renderByte(m, from+k, start, end, asciiOf(m.Raw[from+k]))
 						}),
 					),
 				)
 			}),
-			goapp.If(len(m.Raw) > n, goapp.P().Class("hex-more").Text(h.Lang.T("inspector.hex.more")+" "+strconv.Itoa(len(m.Raw)-n))),
+			goapp.If(len(m.Raw) > n, textEl("p", "hex-more", h.Lang.T("inspector.hex.more")+" "+strconv.Itoa(len(m.Raw)-n))),
 		)
 }
 
 func (h *hexView) renderByte(m *hexModel, i, start, end int, text string) goapp.UI {
-	s := goapp.Span().
-		Class("hex-byte").
+	s := textEl("span", "hex-byte", text).
 		DataSet("i", i).
-		DataSet("section", m.Section(i)).
-		Text(text)
+		DataSet("section", m.Section(i))
 	if i >= start && i < end {
 		s = s.Class("hl")
 	}
@@ -196,15 +190,13 @@ func (h *hexView) renderByte(m *hexModel, i, start, end int, text string) goapp.
 // values and byte ranges. Each row highlights its bytes when pointed at.
 func (h *hexView) renderFields(m *hexModel) goapp.UI {
 	l := h.Lang
-	return goapp.Ol().
-		Class("explain-fields").
+	return el("ol", "explain-fields").
 		Aria("label", l.T("inspector.hex.fields")).
 		Body(
 			goapp.Range(m.Rows).Slice(func(r int) goapp.UI {
 				row := m.Rows[r]
 				name := explainName(l, row.Path[len(row.Path)-1])
-				li := goapp.Li().
-					Class("explain-row").
+				li := el("li", "explain-row").
 					DataSet("row", r).
 					Style("--depth", strconv.Itoa(row.Depth)).
 					TabIndex(0).
@@ -217,8 +209,8 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 				}
 				if row.Field < 0 {
 					return li.Class("explain-group").Body(
-						goapp.Span().Class("explain-name").Text(name),
-						goapp.Span().Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
+						textEl("span", "explain-name", name),
+						textEl("span", "explain-bytes", byteSpan(row.Start, row.End)),
 					)
 				}
 				f := m.Ex.Fields[row.Field]
@@ -227,9 +219,9 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 					li = li.Class("err")
 				}
 				return li.Body(
-					goapp.Span().Class("explain-name").Text(name),
-					goapp.Span().Class("explain-value").Text(f.Value),
-					goapp.Span().Class("explain-bytes").Text(byteSpan(row.Start, row.End)),
+					textEl("span", "explain-name", name),
+					textEl("span", "explain-value", f.Value),
+					textEl("span", "explain-bytes", byteSpan(row.Start, row.End)),
 				)
 			}),
 		)
@@ -239,9 +231,9 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 // the section of the specification that defines it.
 func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	l := h.Lang
-	d := goapp.Div().Class("explain-detail").Aria("live", "polite")
+	d := el("div", "explain-detail").Aria("live", "polite")
 	if h.pointedRow < 0 || h.pointedRow >= len(m.Rows) {
-		return d.Body(goapp.P().Class("explain-hint").Text(l.T("inspector.hex.hint")))
+		return d.Body(textEl("p", "explain-hint", l.T("inspector.hex.hint")))
 	}
 	row := m.Rows[h.pointedRow]
 	path := make([]string, len(row.Path))
@@ -250,19 +242,19 @@ func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	}
 	if row.Field < 0 {
 		return d.Body(
-			goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
-			goapp.P().Class("explain-detail-bytes").Text(l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
+			textEl("h3", "explain-detail-name", strings.Join(path, " › ")),
+			textEl("p", "explain-detail-bytes", l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
 		)
 	}
 	f := m.Ex.Fields[row.Field]
 	return d.Body(
-		goapp.H3().Class("explain-detail-name").Text(strings.Join(path, " › ")),
-		goapp.P().Class("explain-detail-value").Body(
-			goapp.Code().Text(f.Value),
+		textEl("h3", "explain-detail-name", strings.Join(path, " › ")),
+		el("p", "explain-detail-value").Body(
+			textEl("code", "", f.Value),
 		),
-		goapp.P().Class("explain-detail-meaning").Text(f.Meaning),
-		goapp.P().Class("explain-detail-bytes").Text(l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
-		goapp.If(f.Spec != "", goapp.P().Class("explain-detail-spec").Text(l.T("inspector.hex.spec")+" "+f.Spec)),
+		textEl("p", "explain-detail-meaning", f.Meaning),
+		textEl("p", "explain-detail-bytes", l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
+		goapp.If(f.Spec != "", textEl("p", "explain-detail-spec", l.T("inspector.hex.spec")+" "+f.Spec)),
 	)
 }
 

@@ -1,59 +1,91 @@
 package app
 
 import (
+	"strings"
+
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/mqttlab/mqttlab/app/i18n"
 )
 
-// homePage is the start page: what mqttlab is, and a card for every part of
-// the lab.
+// homePage is the start page: what mqttlab is, the lessons in order with
+// the learner's progress (the path starts here), and a card for every
+// part of the lab.
 type homePage struct {
 	goapp.Compo
 
-	lang i18n.Lang
+	lang     i18n.Lang
+	progress progress
 }
 
-// OnMount follows the language the user chose.
-func (p *homePage) OnMount(ctx goapp.Context) { observeLang(ctx, &p.lang) }
+// OnMount follows the language the user chose and the lessons done.
+func (p *homePage) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &p.lang)
+	observeProgress(ctx, &p.progress)
+}
+
+// nextLesson is the first lesson not done yet, and whether any is done.
+func (p *homePage) nextLesson() (lessonDef, bool, bool) {
+	started := false
+	for _, s := range lessons {
+		started = started || p.progress[s.Slug]
+	}
+	for _, s := range lessons {
+		if !p.progress[s.Slug] {
+			return s, started, true
+		}
+	}
+	return lessonDef{}, started, false
+}
 
 // Render draws the page inside the shell.
 func (p *homePage) Render() goapp.UI {
 	l := p.lang
+	start := goapp.A().ID("home-start").Class("button", "button-primary").Href("/lessons").Text(l.T("home.start_lesson"))
+	if next, started, ok := p.nextLesson(); ok {
+		start = start.Href("/lessons/" + next.Slug)
+		if started {
+			start = start.Text(strings.Replace(l.T("home.continue"), "{title}", l.T(next.Key+".title"), 1))
+		}
+	}
 	return &shell{
 		Lang:  l,
 		Title: l.T("app.name"),
 		Content: []goapp.UI{
-			goapp.Section().
-				Class("hero").
+			el("section", "hero").
 				Body(
-					goapp.H1().Text(l.T("home.title")),
-					goapp.P().Class("lead").Text(l.T("home.lead")),
-					goapp.Div().
-						Class("hero-actions").
+					textEl("h1", "", l.T("home.title")),
+					textEl("p", "lead", l.T("home.lead")),
+					el("div", "hero-actions").
 						Body(
-							goapp.A().Class("button", "button-primary").Href("/lab").Text(l.T("home.open_lab")),
-							goapp.A().Class("button").Href("/lessons").Text(l.T("home.start_lesson")),
+							start,
+							goapp.A().Class("button").Href("/lab").Text(l.T("home.open_lab")),
 						),
+				),
+			goapp.Section().
+				Class("home-path").
+				Aria("labelledby", "path-heading").
+				Body(
+					goapp.H2().ID("path-heading").Text(l.T("home.path")),
+					goapp.P().Class("caption").Text(l.T("lessons.summary")),
+					&lessonPath{Lang: l, Progress: p.progress},
 				),
 			goapp.Section().
 				Class("sections").
 				Aria("labelledby", "sections-heading").
 				Body(
-					goapp.H2().ID("sections-heading").Text(l.T("home.sections")),
-					goapp.Ul().
-						Class("card-grid").
+					textEl("h2", "", l.T("home.sections")).ID("sections-heading"),
+					el("ul", "card-grid").
 						Body(
 							goapp.Range(sections).Slice(func(i int) goapp.UI {
 								s := sections[i]
-								return goapp.Li().
-									Class("card").
+								return el("li", "card").
 									Body(
-										goapp.A().
-											Href(s.Path).
+										el("a", "").
+											Attr("href", s.Path).
 											Body(
-												goapp.H3().Text(l.T(s.Title)),
-												goapp.P().Text(l.T(s.Summary)),
+												textEl("h3", "", l.T(s.Title)),
+												textEl("p", "", l.T(s.Summary)),
 											),
 									)
 							}),

@@ -169,11 +169,10 @@ func (p *inspectorPage) Render() goapp.UI {
 		Active: "/inspector",
 		Title:  title,
 		Content: []goapp.UI{
-			goapp.Section().
-				Class("page-intro").
+			el("section", "page-intro").
 				Body(
-					goapp.H1().Text(title),
-					goapp.P().Class("lead").Text(l.T("inspector.summary")),
+					textEl("h1", "", title),
+					textEl("p", "lead", l.T("inspector.summary")),
 				),
 			body,
 		},
@@ -182,11 +181,10 @@ func (p *inspectorPage) Render() goapp.UI {
 
 func (p *inspectorPage) renderEmpty() goapp.UI {
 	l := p.lang
-	return goapp.Div().
-		Class("inspector-empty").
+	return el("div", "inspector-empty").
 		Body(
-			goapp.P().Text(l.T("inspector.empty")),
-			goapp.A().Class("button", "button-primary").Href("/lab").Text(l.T("inspector.empty_action")),
+			textEl("p", "", l.T("inspector.empty")),
+			textEl("a", "", l.T("inspector.empty_action")).Class("button", "button-primary").Attr("href", "/lab"),
 		)
 }
 
@@ -199,40 +197,35 @@ func (p *inspectorPage) renderLog() goapp.UI {
 	}
 	var packets, detail goapp.UI
 	if len(rows) == 0 {
-		packets = goapp.P().Class("inspector-none").Text(l.T("inspector.no_match"))
+		packets = textEl("p", "inspector-none", l.T("inspector.no_match"))
 	} else {
 		packets = p.renderTable(rows)
 	}
 	if p.selected != 0 {
 		detail = p.renderSelected(p.chosen)
 	} else {
-		detail = goapp.P().Class("inspector-none").Text(l.T("inspector.select_hint"))
+		detail = textEl("p", "inspector-none", l.T("inspector.select_hint"))
 	}
-	return goapp.Div().
-		Class("inspector").
+	return el("div", "inspector").
 		Body(
 			p.renderFilters(len(rows), matching),
-			goapp.Div().
-				Class("inspector-grid").
+			el("div", "inspector-grid").
 				Body(
-					goapp.Section().
-						Class("inspector-packets").
+					el("section", "inspector-packets").
 						Aria("label", l.T("inspector.packets")).
 						Body(
 							packets,
 						),
-					goapp.Section().
-						Class("inspector-sequences").
+					el("section", "inspector-sequences").
 						Aria("labelledby", "inspector-seq-heading").
 						Body(
-							goapp.H2().ID("inspector-seq-heading").Text(l.T("inspector.seq.title")),
+							textEl("h2", "", l.T("inspector.seq.title")).ID("inspector-seq-heading"),
 							goapp.Range(diagrams).Slice(func(i int) goapp.UI {
 								name := diagrams[i]
-								return goapp.Div().
-									Class("sequence").
+								return el("div", "sequence").
 									DataSet("client", name).
 									Body(
-										goapp.H3().Text(name),
+										textEl("h3", "", name),
 										&sequenceDiagram{
 											Lang:     l,
 											Client:   name,
@@ -244,11 +237,10 @@ func (p *inspectorPage) renderLog() goapp.UI {
 							}),
 						),
 				),
-			goapp.Section().
-				Class("inspector-detail").
+			el("section", "inspector-detail").
 				Aria("labelledby", "inspector-detail-heading").
 				Body(
-					goapp.H2().ID("inspector-detail-heading").Text(l.T("inspector.detail")),
+					textEl("h2", "", l.T("inspector.detail")).ID("inspector-detail-heading"),
 					detail,
 				),
 		)
@@ -264,24 +256,23 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 	if p.client != "" && !slices.Contains(clients, p.client) {
 		clients = append(slices.Clone(clients), p.client) // chosen, and gone from the log since
 	}
-	return goapp.Div().
-		Class("inspector-filters").
+	return el("div", "inspector-filters").
 		Body(
-			goapp.Label().For("inspector-client").Text(l.T("inspector.filter.client")),
-			goapp.Select().
+			textEl("label", "", l.T("inspector.filter.client")).Attr("for", "inspector-client"),
+			el("select", "").
 				ID("inspector-client").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.client = ctx.JSSrc().Get("value").String()
 				}).
 				Body(
-					goapp.Option().Value("").Text(l.T("inspector.filter.all_clients")).Selected(p.client == ""),
+					textEl("option", "", l.T("inspector.filter.all_clients")).Attr("value", "").Attr("selected", p.client == ""),
 					goapp.Range(clients).Slice(func(i int) goapp.UI {
 						name := clients[i]
-						return goapp.Option().Value(name).Text(name).Selected(name == p.client)
+						return textEl("option", "", name).Attr("value", name).Attr("selected", name == p.client)
 					}),
 				),
-			goapp.Label().For("inspector-type").Text(l.T("inspector.filter.type")),
-			goapp.Select().
+			textEl("label", "", l.T("inspector.filter.type")).Attr("for", "inspector-type"),
+			el("select", "").
 				ID("inspector-type").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					n, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
@@ -291,21 +282,17 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 					p.ptype = protocol.Type(n)
 				}).
 				Body(
-					goapp.Option().Value("0").Text(l.T("inspector.filter.all_types")).Selected(p.ptype == 0),
+					textEl("option", "", l.T("inspector.filter.all_types")).Attr("value", "0").Attr("selected", p.ptype == 0),
 					goapp.Range(types).Slice(func(i int) goapp.UI {
 						t := types[i]
-						return goapp.Option().Value(strconv.Itoa(int(t))).Text(t.String()).Selected(t == p.ptype)
+						return textEl("option", "", t.String()).Attr("value", strconv.Itoa(int(t))).Attr("selected", t == p.ptype)
 					}),
 				),
-			goapp.Span().
-				Class("inspector-count").
-				Text(l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
+			textEl("span", "inspector-count", l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
 			p.renderPause(),
-			goapp.Button().
+			textEl("button", "button", l.T("inspector.clear")).
 				ID("inspector-clear").
-				Class("button").
-				Type("button").
-				Text(l.T("inspector.clear")).
+				Attr("type", "button").
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					store.Log.Clear()
 					p.selected, p.chosen = 0, store.Packet{}
@@ -325,19 +312,15 @@ func (p *inspectorPage) renderPause() goapp.UI {
 	var waiting goapp.UI
 	if p.paused {
 		// The version counts packets (and clearings) since the snapshot.
-		waiting = goapp.Span().
-			ID("inspector-waiting").
-			Class("inspector-waiting").
-			Text(l.T("inspector.waiting") + " " + strconv.FormatUint(store.Log.Version()-p.seen, 10))
+		waiting = textEl("span", "inspector-waiting", l.T("inspector.waiting")+" "+strconv.FormatUint(store.Log.Version()-p.seen, 10)).
+			ID("inspector-waiting")
 	}
-	return goapp.Span().Class("inspector-pause").Body(
+	return el("span", "inspector-pause").Body(
 		waiting,
-		goapp.Button().
+		textEl("button", "button", l.T(key)).
 			ID("inspector-pause").
-			Class("button").
-			Type("button").
+			Attr("type", "button").
 			Aria("pressed", strconv.FormatBool(p.paused)).
-			Text(l.T(key)).
 			OnClick(func(ctx goapp.Context, e goapp.Event) {
 				p.paused = !p.paused
 				if !p.paused {
@@ -354,14 +337,12 @@ func (p *inspectorPage) renderSelected(pk store.Packet) goapp.UI {
 	if pk.Dir == client.Out {
 		dir = "out"
 	}
-	return goapp.Div().
-		Class("inspector-selected").
+	return el("div", "inspector-selected").
 		DataSet("seq", pk.Seq).
 		Body(
-			goapp.P().
-				Class("inspector-selected-meta").
+			el("p", "inspector-selected-meta").
 				Body(
-					goapp.Span().Class("inspector-selected-type").Text(info.TypeName()),
+					textEl("span", "inspector-selected-type", info.TypeName()),
 					goapp.Text(" · "+pk.Client+" "+l.T("inspector.dir."+dir)+" · "+pk.Time.Format("15:04:05.000")+" · MQTT "+pk.Version.String()),
 				),
 			&hexView{Lang: l, Raw: pk.Raw, Version: pk.Version, Dir: pk.Dir},

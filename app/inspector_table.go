@@ -17,18 +17,16 @@ import (
 func (p *inspectorPage) renderTable(rows []store.Packet) goapp.UI {
 	l := p.lang
 	head := func(key, class string) goapp.UI {
-		return goapp.Div().Attr("role", "columnheader").Class(class).Text(l.T(key))
+		return textEl("div", class, l.T(key)).Attr("role", "columnheader")
 	}
-	return goapp.Div().
-		Class("packet-table-wrap").
+	return el("div", "packet-table-wrap").
 		Body(
-			goapp.Div().
-				Class("packet-table").
+			el("div", "packet-table").
 				Attr("role", "table").
 				Aria("label", l.T("inspector.packets")).
 				Aria("rowcount", len(rows)+1).
 				Body(
-					goapp.Div().Class("packet-head").Attr("role", "row").Body(
+					el("div", "packet-head").Attr("role", "row").Body(
 						head("inspector.col.time", "time"),
 						head("inspector.col.client", "client"),
 						head("inspector.col.dir", "dir"),
@@ -53,10 +51,9 @@ func (p *inspectorPage) renderRow(pk *store.Packet) goapp.UI {
 		dir = "out"
 	}
 	cell := func(class, text string) goapp.UI {
-		return goapp.Div().Attr("role", "cell").Class(class).Text(text)
+		return textEl("div", class, text).Attr("role", "cell")
 	}
-	row := goapp.Div().
-		Class("packet-row").
+	row := el("div", "packet-row").
 		Attr("role", "row").
 		DataSet("seq", seq).
 		DataSet("client", pk.Client).

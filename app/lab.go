@@ -109,14 +109,12 @@ func (p *labPage) Render() goapp.UI {
 		Active: "/lab",
 		Title:  l.T("lab.title"),
 		Content: []goapp.UI{
-			goapp.Section().
-				Class("page-intro").
+			el("section", "page-intro").
 				Body(
-					goapp.H1().Text(l.T("lab.title")),
-					goapp.P().Class("lead").Text(l.T("lab.summary")),
+					textEl("h1", "", l.T("lab.title")),
+					textEl("p", "lead", l.T("lab.summary")),
 				),
-			goapp.Div().
-				Class("lab").
+			el("div", "lab").
 				Body(
 					&labClientList{Lang: l, Items: items, Selected: selected},
 					p.renderDetail(l, current, lab.DefaultURL()),
@@ -128,15 +126,14 @@ func (p *labPage) Render() goapp.UI {
 // renderDetail draws the selected client, or says how to start.
 func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL string) goapp.UI {
 	if c == nil {
-		return goapp.Section().
+		return el("section", "").
 			ID("lab-detail").
 			Class("lab-detail", "lab-empty-detail").
-			Body(goapp.P().Class("lab-empty").Text(l.T("lab.no_client")))
+			Body(textEl("p", "lab-empty", l.T("lab.no_client")))
 	}
 	connected := c.Status == store.Connected
-	return goapp.Section().
+	return el("section", "lab-detail").
 		ID("lab-detail").
-		Class("lab-detail").
 		Aria("label", c.Name).
 		DataSet("client", c.Name).
 		Body(
@@ -145,7 +142,7 @@ func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL stri
 				Lang: l, Name: c.Name, Settings: c.Settings, Status: c.Status,
 				Err: c.Err, Connack: c.Connack, DefaultURL: defaultURL,
 			},
-			goapp.Div().Class("lab-columns").Body(
+			el("div", "lab-columns").Body(
 				&labSubscribe{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Subs: c.Subs, Prefill: p.prefill.Filter},
 				&labPublish{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Prefill: p.prefill},
 			),

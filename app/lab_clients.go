@@ -34,38 +34,34 @@ type labClientList struct {
 // Render draws the list and the add form.
 func (c *labClientList) Render() goapp.UI {
 	l := c.Lang
-	return goapp.Aside().
-		Class("lab-clients").
+	return el("aside", "lab-clients").
 		Aria("labelledby", "lab-clients-heading").
 		Body(
-			goapp.H2().ID("lab-clients-heading").Text(l.T("lab.clients")),
-			goapp.If(len(c.Items) == 0, goapp.P().Class("lab-empty").Text(l.T("lab.clients.none"))),
-			goapp.Ul().
+			textEl("h2", "", l.T("lab.clients")).ID("lab-clients-heading"),
+			goapp.If(len(c.Items) == 0, textEl("p", "lab-empty", l.T("lab.clients.none"))),
+			el("ul", "lab-client-list").
 				ID("lab-clients").
-				Class("lab-client-list").
 				Body(goapp.Range(c.Items).Slice(func(i int) goapp.UI {
 					return c.renderItem(l, c.Items[i])
 				})),
-			goapp.Form().
+			el("form", "lab-add").
 				ID("lab-add-form").
-				Class("lab-add").
 				OnSubmit(c.add).
 				Body(
-					goapp.Label().For("lab-add-name").Text(l.T("lab.add.name")),
-					goapp.Div().Class("lab-inline").Body(
-						goapp.Input().
-							Type("text").
+					textEl("label", "", l.T("lab.add.name")).Attr("for", "lab-add-name"),
+					el("div", "lab-inline").Body(
+						goapp.ElemSelfClosing("input").
+							Attr("type", "text").
 							ID("lab-add-name").
-							Value(c.name).
-							Placeholder(nextClientName(c.Items)).
-							MaxLength(store.MaxNameLen).
-							AutoComplete(false).
+							Attr("value", c.name).
+							Attr("placeholder", nextClientName(c.Items)).
+							Attr("maxlength", store.MaxNameLen).
+							Attr("autocomplete", "off").
 							OnInput(func(ctx goapp.Context, e goapp.Event) { c.name = inputValue(ctx) }),
-						goapp.Button().
-							Type("submit").
+						textEl("button", "", l.T("lab.add")).
+							Attr("type", "submit").
 							ID("lab-add").
-							Class("button", "button-primary").
-							Text(l.T("lab.add")),
+							Class("button", "button-primary"),
 					),
 					errorLine(l, "lab-add-name", c.err),
 				),
@@ -73,9 +69,8 @@ func (c *labClientList) Render() goapp.UI {
 }
 
 func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
-	b := goapp.Button().
-		Type("button").
-		Class("lab-client").
+	b := el("button", "lab-client").
+		Attr("type", "button").
 		DataSet("name", it.Name).
 		DataSet("status", it.Status.String()).
 		OnClick(func(ctx goapp.Context, e goapp.Event) {
@@ -83,18 +78,16 @@ func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
 			labChanged(ctx)
 		}).
 		Body(
-			goapp.Span().Class("lab-badge").DataSet("status", it.Status.String()).Aria("hidden", true),
-			goapp.Span().Class("lab-client-name").Text(it.Name),
-			goapp.Span().Class("lab-client-status").Text(statusText(l, it.Status)),
-			goapp.Span().
-				Class("lab-client-count").
-				Title(l.T("lab.count.received")).
-				Text(strconv.FormatUint(it.Received, 10)),
+			el("span", "lab-badge").DataSet("status", it.Status.String()).Aria("hidden", true),
+			textEl("span", "lab-client-name", it.Name),
+			textEl("span", "lab-client-status", statusText(l, it.Status)),
+			textEl("span", "lab-client-count", strconv.FormatUint(it.Received, 10)).
+				Title(l.T("lab.count.received")),
 		)
 	if it.Name == c.Selected {
 		b = b.Aria("current", "true")
 	}
-	return goapp.Li().Body(b)
+	return el("li", "").Body(b)
 }
 
 // add adds a client by the typed name, or by the next free one.
@@ -162,20 +155,20 @@ func (h *labClientHeader) Render() goapp.UI {
 		h.shownFor, h.renaming, h.err = h.Name, false, nil
 	}
 	if h.renaming {
-		return goapp.Form().
+		return el("form", "").
 			Class("lab-client-header", "lab-rename").
 			OnSubmit(h.rename).
 			Body(
-				goapp.Label().For("lab-rename-name").Text(l.T("lab.rename.name")),
-				goapp.Div().Class("lab-inline").Body(
-					goapp.Input().
-						Type("text").
+				textEl("label", "", l.T("lab.rename.name")).Attr("for", "lab-rename-name"),
+				el("div", "lab-inline").Body(
+					goapp.ElemSelfClosing("input").
+						Attr("type", "text").
 						ID("lab-rename-name").
-						Value(h.newName).
-						MaxLength(store.MaxNameLen).
-						AutoComplete(false).
+						Attr("value", h.newName).
+						Attr("maxlength", store.MaxNameLen).
+						Attr("autocomplete", "off").
 						OnInput(func(ctx goapp.Context, e goapp.Event) { h.newName = inputValue(ctx) }),
-					goapp.Button().Type("submit").ID("lab-rename-save").Class("button", "button-primary").Text(l.T("lab.rename.save")),
+					textEl("button", "", l.T("lab.rename.save")).Attr("type", "submit").ID("lab-rename-save").Class("button", "button-primary"),
 					button("lab-rename-cancel", l.T("lab.cancel"), false, func(ctx goapp.Context, e goapp.Event) {
 						h.renaming, h.err = false, nil
 					}),
@@ -183,11 +176,10 @@ func (h *labClientHeader) Render() goapp.UI {
 				errorLine(l, "lab-rename-name", h.err),
 			)
 	}
-	return goapp.Div().
-		Class("lab-client-header").
+	return el("div", "lab-client-header").
 		Body(
-			goapp.H2().ID("lab-client-title").Text(h.Name),
-			goapp.Div().Class("lab-actions").Body(
+			textEl("h2", "", h.Name).ID("lab-client-title"),
+			el("div", "lab-actions").Body(
 				button("lab-rename", l.T("lab.rename"), false, func(ctx goapp.Context, e goapp.Event) {
 					h.renaming, h.newName, h.err = true, h.Name, nil
 				}),

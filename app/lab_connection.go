@@ -44,14 +44,14 @@ func (c *labConnection) Render() goapp.UI {
 	if c.opErr != nil {
 		err = c.opErr
 	}
-	return goapp.Section().
+	return el("section", "").
 		Class("lab-card", "lab-connection").
 		Aria("labelledby", "lab-conn-heading").
 		Body(
-			goapp.H3().ID("lab-conn-heading").Text(l.T("lab.conn")),
-			goapp.Div().Class("lab-status-row").Body(
+			textEl("h3", "", l.T("lab.conn")).ID("lab-conn-heading"),
+			el("div", "lab-status-row").Body(
 				c.renderStatus(l),
-				goapp.Div().Class("lab-actions").Body(
+				el("div", "lab-actions").Body(
 					button("lab-connect", l.T("lab.connect"), c.Status != store.Disconnected, c.connect).
 						Class("button-primary"),
 					button("lab-disconnect", l.T("lab.disconnect"), c.Status == store.Disconnected, c.disconnect).
@@ -61,7 +61,7 @@ func (c *labConnection) Render() goapp.UI {
 				),
 			),
 			goapp.If(err != nil,
-				goapp.P().ID("lab-conn-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, err)),
+				textEl("p", "lab-error", describeError(l, err)).ID("lab-conn-error").Attr("role", "alert"),
 			),
 			c.renderConnack(l),
 			c.renderSettings(l),
@@ -77,13 +77,12 @@ func (c *labConnection) renderStatus(l i18n.Lang) goapp.UI {
 	if c.Status != store.Disconnected {
 		text = tf(l, "lab.status.to", "status", text, "url", url, "version", versionName(l, c.Settings.Version))
 	}
-	return goapp.P().
+	return el("p", "lab-status").
 		ID("lab-status").
-		Class("lab-status").
 		DataSet("status", c.Status.String()).
 		Attr("role", "status").
 		Body(
-			goapp.Span().Class("lab-badge").DataSet("status", c.Status.String()).Aria("hidden", true),
+			el("span", "lab-badge").DataSet("status", c.Status.String()).Aria("hidden", true),
 			goapp.Text(text),
 		)
 }
@@ -116,12 +115,11 @@ func (c *labConnection) renderConnack(l i18n.Lang) goapp.UI {
 			items = append(items, struct{ k, v string }{l.T("lab.connack.reason"), a.ReasonString})
 		}
 	}
-	return goapp.Dl().
+	return el("dl", "lab-connack").
 		ID("lab-connack").
-		Class("lab-connack").
 		Aria("label", l.T("lab.connack")).
 		Body(goapp.Range(items).Slice(func(i int) goapp.UI {
-			return goapp.Div().Body(goapp.Dt().Text(items[i].k), goapp.Dd().Text(items[i].v))
+			return el("div", "").Body(textEl("dt", "", items[i].k), textEl("dd", "", items[i].v))
 		}))
 }
 
@@ -132,22 +130,21 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 	if !v5 {
 		cleanLabel = l.T("lab.clean_session")
 	}
-	return goapp.Form().
+	return el("form", "lab-settings").
 		ID("lab-settings").
-		Class("lab-settings").
 		OnSubmit(func(ctx goapp.Context, e goapp.Event) {
 			e.PreventDefault()
 			c.connect(ctx, e)
 		}).
 		Body(
-			lockable(goapp.FieldSet(), c.Status != store.Disconnected).
+			lockable(el("fieldset", ""), c.Status != store.Disconnected).
 				Body(
-					goapp.Legend().Text(l.T("lab.settings")),
-					goapp.If(c.Status != store.Disconnected, goapp.P().Class("lab-hint").Text(l.T("lab.settings.locked"))),
-					goapp.Div().Class("lab-grid").Body(
-						goapp.Div().Class("lab-field", "lab-field-wide").Body(
+					textEl("legend", "", l.T("lab.settings")),
+					goapp.If(c.Status != store.Disconnected, textEl("p", "lab-hint", l.T("lab.settings.locked"))),
+					el("div", "lab-grid").Body(
+						el("div", "").Class("lab-field", "lab-field-wide").Body(
 							textField(l, "lab-url", l.T("lab.url"), f.URL, c.errs["lab-url"], false, c.set(func(s string) { f.URL = s })),
-							goapp.P().Class("lab-hint").Text(tf(l, "lab.url.hint", "url", c.DefaultURL)),
+							textEl("p", "lab-hint", tf(l, "lab.url.hint", "url", c.DefaultURL)),
 						),
 						selectField("lab-version", l.T("lab.version"), strconv.Itoa(int(f.Version)), []choice{
 							{"5", versionName(l, protocol.V5)}, {"4", versionName(l, protocol.V311)},
@@ -157,7 +154,7 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 						goapp.If(v5, textField(l, "lab-session-expiry", l.T("lab.session_expiry"), f.SessionExpiry, c.errs["lab-session-expiry"], true, c.set(func(s string) { f.SessionExpiry = s }))),
 						checkField("lab-clean", cleanLabel, f.CleanStart, c.setBool(func(b bool) { f.CleanStart = b })),
 						textField(l, "lab-username", l.T("lab.username"), f.Username, c.errs["lab-username"], false, c.set(func(s string) { f.Username = s })),
-						goapp.Div().Class("lab-field").Body(
+						el("div", "lab-field").Body(
 							passwordField("lab-password", l.T("lab.password"), f.Password, c.set(func(s string) { f.Password = s })),
 							errorLine(l, "lab-password", c.errs["lab-password"]),
 						),
@@ -169,12 +166,11 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 
 func (c *labConnection) renderWill(l i18n.Lang, v5 bool) goapp.UI {
 	f := &c.form
-	return goapp.FieldSet().
-		Class("lab-will").
+	return el("fieldset", "lab-will").
 		Body(
-			goapp.Legend().Text(l.T("lab.will")),
+			textEl("legend", "", l.T("lab.will")),
 			checkField("lab-will", l.T("lab.will.enable"), f.Will, c.setBool(func(b bool) { f.Will = b })),
-			goapp.If(f.Will, goapp.Div().Class("lab-grid").Body(
+			goapp.If(f.Will, el("div", "lab-grid").Body(
 				textField(l, "lab-will-topic", l.T("lab.topic"), f.WillTopic, c.errs["lab-will-topic"], false, c.set(func(s string) { f.WillTopic = s })),
 				textField(l, "lab-will-payload", l.T("lab.payload"), f.WillPayload, nil, false, c.set(func(s string) { f.WillPayload = s })),
 				selectField("lab-will-qos", l.T("lab.qos"), strconv.Itoa(int(f.WillQoS)), qosChoices(l),
@@ -250,9 +246,9 @@ func (c *labConnection) run(ctx goapp.Context, op func(context.Context) error) {
 }
 
 // lockable disables a fieldset while locked.
-func lockable(fs goapp.HTMLFieldSet, locked bool) goapp.HTMLFieldSet {
+func lockable(fs goapp.HTMLElem, locked bool) goapp.HTMLElem {
 	if locked {
-		return fs.Disabled(true)
+		return fs.Attr("disabled", true)
 	}
 	return fs
 }

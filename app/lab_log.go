@@ -51,40 +51,36 @@ func (g *labLog) Render() goapp.UI {
 	if !g.paused {
 		msgs = store.Clients.Messages(g.Name, limit)
 	}
-	return goapp.Section().
+	return el("section", "").
 		Class("lab-card", "lab-log-card").
 		Aria("labelledby", "lab-log-heading").
 		Body(
-			goapp.Div().Class("lab-log-head").Body(
-				goapp.H3().ID("lab-log-heading").Text(l.T("lab.log")),
-				goapp.P().ID("lab-counters").Class("lab-counters").Text(tf(l, "lab.log.counters",
+			el("div", "lab-log-head").Body(
+				textEl("h3", "", l.T("lab.log")).ID("lab-log-heading"),
+				textEl("p", "lab-counters", tf(l, "lab.log.counters",
 					"received", strconv.FormatUint(g.Counters.Received, 10),
 					"published", strconv.FormatUint(g.Counters.Published, 10),
-					"evicted", strconv.FormatUint(g.Counters.Evicted, 10))),
+					"evicted", strconv.FormatUint(g.Counters.Evicted, 10))).ID("lab-counters"),
 			),
-			goapp.Div().Class("lab-log-tools").Body(
-				goapp.Div().
-					Class("lab-segmented").
+			el("div", "lab-log-tools").Body(
+				el("div", "lab-segmented").
 					Attr("role", "group").
 					Aria("label", l.T("lab.log.view")).
 					Body(goapp.Range(store.PayloadViews).Slice(func(i int) goapp.UI {
 						v := store.PayloadViews[i]
-						return goapp.Button().
-							Type("button").
+						return textEl("button", "", l.T("lab.view."+v.String())).
+							Attr("type", "button").
 							ID("lab-view-%s", v).
 							Aria("pressed", v == g.View).
-							Text(l.T("lab.view." + v.String())).
 							OnClick(func(ctx goapp.Context, e goapp.Event) {
 								store.Clients.SetView(g.Name, v)
 								labChanged(ctx)
 							})
 					})),
-				goapp.Button().
-					Type("button").
+				textEl("button", "button", l.T("lab.log.pause")).
+					Attr("type", "button").
 					ID("lab-log-pause").
-					Class("button").
 					Aria("pressed", g.paused).
-					Text(l.T("lab.log.pause")).
 					OnClick(func(ctx goapp.Context, e goapp.Event) {
 						g.paused = !g.paused
 						g.frozen = nil
@@ -92,18 +88,14 @@ func (g *labLog) Render() goapp.UI {
 							g.frozen = msgs
 						}
 					}),
-				goapp.Button().
-					Type("button").
+				textEl("button", "button", tf(l, "lab.log.more", "n", strconv.Itoa(logShownMore))).
+					Attr("type", "button").
 					ID("lab-log-more").
-					Class("button").
 					Aria("pressed", g.more).
-					Text(tf(l, "lab.log.more", "n", strconv.Itoa(logShownMore))).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { g.more = !g.more }),
-				goapp.Button().
-					Type("button").
+				textEl("button", "button", l.T("lab.log.clear")).
+					Attr("type", "button").
 					ID("lab-log-clear").
-					Class("button").
-					Text(l.T("lab.log.clear")).
 					OnClick(func(ctx goapp.Context, e goapp.Event) {
 						store.Clients.ClearMessages(g.Name)
 						g.frozen = nil
@@ -116,11 +108,10 @@ func (g *labLog) Render() goapp.UI {
 
 func (g *labLog) renderMessages(l i18n.Lang, msgs []store.Message) goapp.UI {
 	if len(msgs) == 0 {
-		return goapp.P().ID("lab-log-empty").Class("lab-empty").Text(l.T("lab.log.empty"))
+		return textEl("p", "lab-empty", l.T("lab.log.empty")).ID("lab-log-empty")
 	}
-	return goapp.Ol().
+	return el("ol", "lab-log").
 		ID("lab-log").
-		Class("lab-log").
 		Aria("label", l.T("lab.log")).
 		Body(goapp.Range(msgs).Slice(func(i int) goapp.UI { return g.renderMessage(l, &msgs[i]) }))
 }
@@ -137,21 +128,20 @@ func (g *labLog) renderMessage(l i18n.Lang, m *store.Message) goapp.UI {
 		}
 		note += tf(l, "lab.log.truncated", "shown", strconv.Itoa(maxShownPayload), "total", strconv.Itoa(len(m.Payload)))
 	}
-	return goapp.Li().
-		Class("lab-msg").
+	return el("li", "lab-msg").
 		DataSet("seq", m.Seq).
 		Body(
-			goapp.Div().Class("lab-msg-head").Body(
-				goapp.Time().Class("lab-msg-time").Text(m.Time.Format("15:04:05.000")),
-				goapp.Code().Class("lab-msg-topic").Text(m.Topic),
-				goapp.Span().Class("lab-msg-qos").Text(tf(l, "lab.log.qos", "qos", strconv.Itoa(int(m.QoS)))),
-				goapp.If(m.Retain, goapp.Span().Class("lab-msg-retain").Text(l.T("lab.log.retained"))),
-				goapp.If(m.Dup, goapp.Span().Class("lab-msg-dup").Text(l.T("lab.log.dup"))),
-				goapp.Span().Class("lab-msg-size").Text(tf(l, "lab.log.bytes", "n", strconv.Itoa(len(m.Payload)))),
+			el("div", "lab-msg-head").Body(
+				textEl("time", "lab-msg-time", m.Time.Format("15:04:05.000")),
+				textEl("code", "lab-msg-topic", m.Topic),
+				textEl("span", "lab-msg-qos", tf(l, "lab.log.qos", "qos", strconv.Itoa(int(m.QoS)))),
+				goapp.If(m.Retain, textEl("span", "lab-msg-retain", l.T("lab.log.retained"))),
+				goapp.If(m.Dup, textEl("span", "lab-msg-dup", l.T("lab.log.dup"))),
+				textEl("span", "lab-msg-size", tf(l, "lab.log.bytes", "n", strconv.Itoa(len(m.Payload)))),
 			),
 			renderProps(l, &m.Props),
-			goapp.Pre().Class("lab-msg-payload").Text(shown.Text),
-			goapp.If(note != "", goapp.P().Class("lab-msg-note").Text(note)),
+			textEl("pre", "lab-msg-payload", shown.Text),
+			goapp.If(note != "", textEl("p", "lab-msg-note", note)),
 		)
 }
 
@@ -194,9 +184,8 @@ func renderProps(l i18n.Lang, p *protocol.Properties) goapp.UI {
 	if len(props) == 0 {
 		return nil
 	}
-	return goapp.Dl().
-		Class("lab-msg-props").
+	return el("dl", "lab-msg-props").
 		Body(goapp.Range(props).Slice(func(i int) goapp.UI {
-			return goapp.Div().Body(goapp.Dt().Text(props[i].k), goapp.Dd().Text(props[i].v))
+			return el("div", "").Body(textEl("dt", "", props[i].k), textEl("dd", "", props[i].v))
 		}))
 }

@@ -48,17 +48,17 @@ func (p *labPublish) Render() goapp.UI {
 	}
 	f := &p.form
 	v5 := p.Version == protocol.V5
-	return goapp.Section().
+	return el("section", "").
 		Class("lab-card", "lab-publish").
 		Aria("labelledby", "lab-pub-heading").
 		Body(
-			goapp.H3().ID("lab-pub-heading").Text(l.T("lab.publish.title")),
-			goapp.Form().
+			textEl("h3", "", l.T("lab.publish.title")).ID("lab-pub-heading"),
+			el("form", "").
 				ID("lab-pub-form").
 				OnSubmit(p.publish).
 				Body(
-					goapp.Div().Class("lab-grid").Body(
-						goapp.Div().Class("lab-field", "lab-field-wide").Body(
+					el("div", "lab-grid").Body(
+						el("div", "").Class("lab-field", "lab-field-wide").Body(
 							textField(l, "lab-pub-topic", l.T("lab.topic"), f.Topic, p.errs["lab-pub-topic"], false, p.set(func(v string) { f.Topic = v })),
 						),
 						textArea("lab-pub-payload", l.T("lab.payload"), f.Payload, p.set(func(v string) { f.Payload = v })),
@@ -67,19 +67,18 @@ func (p *labPublish) Render() goapp.UI {
 						checkField("lab-pub-retain", l.T("lab.retain"), f.Retain, func(b bool) { f.Retain = b }),
 					),
 					goapp.If(v5, p.renderProps(l)),
-					goapp.Div().Class("lab-actions").Body(
-						goapp.Button().
-							Type("submit").
+					el("div", "lab-actions").Body(
+						textEl("button", "", l.T("lab.publish")).
+							Attr("type", "submit").
 							ID("lab-publish").
 							Class("button", "button-primary").
-							Aria("busy", p.busy).
-							Text(l.T("lab.publish")),
+							Aria("busy", p.busy),
 					),
 					goapp.If(p.err != nil,
-						goapp.P().ID("lab-pub-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, p.err)),
+						textEl("p", "lab-error", describeError(l, p.err)).ID("lab-pub-error").Attr("role", "alert"),
 					),
 					goapp.If(p.result != nil,
-						goapp.P().ID("lab-pub-result").Class("lab-result").Attr("role", "status").Text(callOr(p.result, l)),
+						textEl("p", "lab-result", callOr(p.result, l)).ID("lab-pub-result").Attr("role", "status"),
 					),
 				),
 		)
@@ -88,21 +87,21 @@ func (p *labPublish) Render() goapp.UI {
 // renderProps draws the MQTT 5.0 properties of the message.
 func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
 	f := &p.form
-	d := goapp.Details().Class("lab-props")
+	d := el("details", "lab-props")
 	if f.hasProps() {
-		d = d.Open(true)
+		d = d.Attr("open", true)
 	}
 	return d.Body(
-		goapp.Summary().ID("lab-pub-props").Text(l.T("lab.props")),
-		goapp.Div().Class("lab-grid").Body(
+		textEl("summary", "", l.T("lab.props")).ID("lab-pub-props"),
+		el("div", "lab-grid").Body(
 			textField(l, "lab-pub-content-type", l.T("lab.prop.content_type"), f.ContentType, p.errs["lab-pub-content-type"], false, p.set(func(v string) { f.ContentType = v })),
 			textField(l, "lab-pub-response-topic", l.T("lab.prop.response_topic"), f.ResponseTopic, p.errs["lab-pub-response-topic"], false, p.set(func(v string) { f.ResponseTopic = v })),
 			textField(l, "lab-pub-correlation", l.T("lab.prop.correlation"), f.Correlation, nil, false, p.set(func(v string) { f.Correlation = v })),
 			textField(l, "lab-pub-expiry", l.T("lab.prop.expiry"), f.Expiry, p.errs["lab-pub-expiry"], true, p.set(func(v string) { f.Expiry = v })),
 			checkField("lab-pub-utf8", l.T("lab.prop.utf8"), f.UTF8, func(b bool) { f.UTF8 = b }),
 		),
-		goapp.FieldSet().Class("lab-user-props").Body(
-			goapp.Legend().Text(l.T("lab.prop.user")),
+		el("fieldset", "lab-user-props").Body(
+			textEl("legend", "", l.T("lab.prop.user")),
 			goapp.Range(f.User).Slice(func(i int) goapp.UI { return p.renderUserProp(l, i) }),
 			button("lab-pub-user-add", l.T("lab.prop.user.add"), false, func(ctx goapp.Context, e goapp.Event) {
 				f.User = append(f.User, userProp{})
@@ -116,24 +115,22 @@ func (p *labPublish) renderUserProp(l i18n.Lang, i int) goapp.UI {
 	n := strconv.Itoa(i + 1)
 	keyID, valueID := "lab-user-key-"+n, "lab-user-value-"+n
 	err := p.errs["lab-user-"+strconv.Itoa(i)]
-	return goapp.Div().
-		Class("lab-user-prop").
+	return el("div", "lab-user-prop").
 		Body(
-			goapp.Div().Class("lab-field").Body(
-				goapp.Label().For(keyID).Text(tf(l, "lab.prop.user.key", "n", n)),
-				goapp.Input().Type("text").ID(keyID).Class("lab-user-key").Value(f.User[i].Key).Spellcheck(false).
+			el("div", "lab-field").Body(
+				textEl("label", "", tf(l, "lab.prop.user.key", "n", n)).Attr("for", keyID),
+				goapp.ElemSelfClosing("input").Attr("type", "text").ID(keyID).Class("lab-user-key").Attr("value", f.User[i].Key).Spellcheck(false).
 					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Key = inputValue(ctx) }),
 			),
-			goapp.Div().Class("lab-field").Body(
-				goapp.Label().For(valueID).Text(tf(l, "lab.prop.user.value", "n", n)),
-				goapp.Input().Type("text").ID(valueID).Class("lab-user-value").Value(f.User[i].Value).Spellcheck(false).
+			el("div", "lab-field").Body(
+				textEl("label", "", tf(l, "lab.prop.user.value", "n", n)).Attr("for", valueID),
+				goapp.ElemSelfClosing("input").Attr("type", "text").ID(valueID).Class("lab-user-value").Attr("value", f.User[i].Value).Spellcheck(false).
 					OnInput(func(ctx goapp.Context, e goapp.Event) { f.User[i].Value = inputValue(ctx) }),
 			),
-			goapp.Button().
-				Type("button").
+			textEl("button", "", "×").
+				Attr("type", "button").
 				Class("button", "lab-user-remove").
 				Aria("label", tf(l, "lab.prop.user.remove", "n", n)).
-				Text("×").
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					if i < len(f.User) {
 						f.User = slices.Delete(f.User, i, i+1)

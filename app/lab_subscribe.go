@@ -46,17 +46,17 @@ func (s *labSubscribe) Render() goapp.UI {
 	}
 	f := &s.form
 	v5 := s.Version == protocol.V5
-	return goapp.Section().
+	return el("section", "").
 		Class("lab-card", "lab-subscribe").
 		Aria("labelledby", "lab-sub-heading").
 		Body(
-			goapp.H3().ID("lab-sub-heading").Text(l.T("lab.subscribe.title")),
-			goapp.Form().
+			textEl("h3", "", l.T("lab.subscribe.title")).ID("lab-sub-heading"),
+			el("form", "").
 				ID("lab-sub-form").
 				OnSubmit(s.subscribe).
 				Body(
-					goapp.Div().Class("lab-grid").Body(
-						goapp.Div().Class("lab-field", "lab-field-wide").Body(
+					el("div", "lab-grid").Body(
+						el("div", "").Class("lab-field", "lab-field-wide").Body(
 							textField(l, "lab-sub-filter", l.T("lab.filter"), f.Filter, s.ferr, false, func(v string) { f.Filter, s.ferr = v, nil }),
 						),
 						selectField("lab-sub-qos", l.T("lab.qos"), strconv.Itoa(int(f.QoS)), qosChoices(l),
@@ -67,19 +67,18 @@ func (s *labSubscribe) Render() goapp.UI {
 						goapp.If(v5, checkField("lab-sub-nl", l.T("lab.no_local"), f.NoLocal, func(b bool) { f.NoLocal = b })),
 						goapp.If(v5, checkField("lab-sub-rap", l.T("lab.rap"), f.RetainAsPublished, func(b bool) { f.RetainAsPublished = b })),
 					),
-					goapp.Div().Class("lab-actions").Body(
-						goapp.Button().
-							Type("submit").
+					el("div", "lab-actions").Body(
+						textEl("button", "", l.T("lab.subscribe")).
+							Attr("type", "submit").
 							ID("lab-subscribe").
 							Class("button", "button-primary").
-							Aria("busy", s.busy).
-							Text(l.T("lab.subscribe")),
+							Aria("busy", s.busy),
 					),
 					goapp.If(s.err != nil,
-						goapp.P().ID("lab-sub-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, s.err)),
+						textEl("p", "lab-error", describeError(l, s.err)).ID("lab-sub-error").Attr("role", "alert"),
 					),
 					goapp.If(s.result != nil,
-						goapp.P().ID("lab-sub-result").Class("lab-result").Attr("role", "status").Text(callOr(s.result, l)),
+						textEl("p", "lab-result", callOr(s.result, l)).ID("lab-sub-result").Attr("role", "status"),
 					),
 				),
 			s.renderSubs(l),
@@ -88,11 +87,10 @@ func (s *labSubscribe) Render() goapp.UI {
 
 func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 	if len(s.Subs) == 0 {
-		return goapp.P().Class("lab-empty").Text(l.T("lab.subs.none"))
+		return textEl("p", "lab-empty", l.T("lab.subs.none"))
 	}
-	return goapp.Ul().
+	return el("ul", "lab-subs").
 		ID("lab-subs").
-		Class("lab-subs").
 		Aria("label", l.T("lab.subs")).
 		Body(goapp.Range(s.Subs).Slice(func(i int) goapp.UI {
 			sub := s.Subs[i]
@@ -106,25 +104,21 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 			if sub.RetainHandling != 0 {
 				opts = append(opts, l.T("lab.rh"+strconv.Itoa(int(sub.RetainHandling))))
 			}
-			unsub := goapp.Button().
-				Type("button").
+			unsub := textEl("button", "", l.T("lab.unsubscribe")).
+				Attr("type", "button").
 				Class("button", "lab-unsubscribe").
 				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).
-				Text(l.T("lab.unsubscribe")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) })
 			if !s.Connected || s.busy {
-				unsub = unsub.Disabled(true)
+				unsub = unsub.Attr("disabled", true)
 			}
-			return goapp.Li().
-				Class("lab-sub").
+			return el("li", "lab-sub").
 				DataSet("filter", sub.Filter).
 				Body(
-					goapp.Code().Class("lab-sub-filter").Text(sub.Filter),
-					goapp.Span().
-						Class("lab-sub-granted").
-						Title(reasonMeaning(l, sub.Granted)).
-						Text(reasonCode(l, sub.Granted, protocol.SUBACK)),
-					goapp.If(len(opts) > 0, goapp.Span().Class("lab-sub-opts").Text(joinList(l, opts))),
+					textEl("code", "lab-sub-filter", sub.Filter),
+					textEl("span", "lab-sub-granted", reasonCode(l, sub.Granted, protocol.SUBACK)).
+						Title(reasonMeaning(l, sub.Granted)),
+					goapp.If(len(opts) > 0, textEl("span", "lab-sub-opts", joinList(l, opts))),
 					unsub,
 				)
 		}))

@@ -49,7 +49,7 @@ func errorLine(l i18n.Lang, id string, err error) goapp.UI {
 	if err == nil {
 		return nil
 	}
-	return goapp.P().ID(id+"-error").Class("lab-error").Attr("role", "alert").Text(describeError(l, err))
+	return textEl("p", "lab-error", describeError(l, err)).ID(id+"-error").Attr("role", "alert")
 }
 
 // fieldClass is the class of a field's wrapper, marking one in error.
@@ -64,12 +64,12 @@ func fieldClass(err error) []string {
 // keyboard but accept any text, so that a bad number gets our error and
 // not the browser's silence.
 func textField(l i18n.Lang, id, label, value string, err error, numeric bool, set func(string)) goapp.UI {
-	in := goapp.Input().
-		Type("text").
+	in := goapp.ElemSelfClosing("input").
+		Attr("type", "text").
 		ID(id).
-		Value(value).
+		Attr("value", value).
 		Spellcheck(false).
-		AutoComplete(false).
+		Attr("autocomplete", "off").
 		OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) })
 	if numeric {
 		in = in.Attr("inputmode", "numeric").Class("lab-number")
@@ -77,8 +77,8 @@ func textField(l i18n.Lang, id, label, value string, err error, numeric bool, se
 	if err != nil {
 		in = in.Aria("invalid", "true").Aria("describedby", id+"-error")
 	}
-	return goapp.Div().Class(fieldClass(err)...).Body(
-		goapp.Label().For(id).Text(label),
+	return el("div", "").Class(fieldClass(err)...).Body(
+		textEl("label", "", label).Attr("for", id),
 		in,
 		errorLine(l, id, err),
 	)
@@ -86,12 +86,12 @@ func textField(l i18n.Lang, id, label, value string, err error, numeric bool, se
 
 // passwordField is a labelled password input.
 func passwordField(id, label, value string, set func(string)) goapp.UI {
-	return goapp.Div().Class("lab-field").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Input().
-			Type("password").
+	return el("div", "lab-field").Body(
+		textEl("label", "", label).Attr("for", id),
+		goapp.ElemSelfClosing("input").
+			Attr("type", "password").
 			ID(id).
-			Value(value).
+			Attr("value", value).
 			Attr("autocomplete", "off").
 			OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }),
 	)
@@ -99,26 +99,25 @@ func passwordField(id, label, value string, set func(string)) goapp.UI {
 
 // textArea is a labelled multi-line input.
 func textArea(id, label, value string, set func(string)) goapp.UI {
-	return goapp.Div().Class("lab-field", "lab-field-wide").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Textarea().
+	return el("div", "").Class("lab-field", "lab-field-wide").Body(
+		textEl("label", "", label).Attr("for", id),
+		textEl("textarea", "", value).
 			ID(id).
-			Rows(3).
+			Attr("rows", 3).
 			Spellcheck(false).
-			Text(value).
 			OnInput(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }),
 	)
 }
 
 // checkField is a checkbox with its label after it.
 func checkField(id, label string, checked bool, set func(bool)) goapp.UI {
-	return goapp.Div().Class("lab-field", "lab-check").Body(
-		goapp.Input().
-			Type("checkbox").
+	return el("div", "").Class("lab-field", "lab-check").Body(
+		goapp.ElemSelfClosing("input").
+			Attr("type", "checkbox").
 			ID(id).
-			Checked(checked).
+			Attr("checked", checked).
 			OnChange(func(ctx goapp.Context, e goapp.Event) { set(inputChecked(ctx)) }),
-		goapp.Label().For(id).Text(label),
+		textEl("label", "", label).Attr("for", id),
 	)
 }
 
@@ -127,14 +126,14 @@ type choice struct{ value, label string }
 
 // selectField is a labelled drop-down list.
 func selectField(id, label, value string, choices []choice, set func(string)) goapp.UI {
-	return goapp.Div().Class("lab-field").Body(
-		goapp.Label().For(id).Text(label),
-		goapp.Select().
+	return el("div", "lab-field").Body(
+		textEl("label", "", label).Attr("for", id),
+		el("select", "").
 			ID(id).
 			OnChange(func(ctx goapp.Context, e goapp.Event) { set(inputValue(ctx)) }).
 			Body(goapp.Range(choices).Slice(func(i int) goapp.UI {
 				c := choices[i]
-				return goapp.Option().Value(c.value).Selected(c.value == value).Text(c.label)
+				return textEl("option", "", c.label).Attr("value", c.value).Attr("selected", c.value == value)
 			})),
 	)
 }
@@ -149,15 +148,13 @@ func qosChoices(l i18n.Lang) []choice {
 }
 
 // button is a button of type button (never a form's submit) with an id.
-func button(id, label string, disabled bool, onClick goapp.EventHandler) goapp.HTMLButton {
-	b := goapp.Button().
-		Type("button").
+func button(id, label string, disabled bool, onClick goapp.EventHandler) goapp.HTMLElem {
+	b := textEl("button", "button", label).
+		Attr("type", "button").
 		ID(id).
-		Class("button").
-		Text(label).
 		OnClick(onClick)
 	if disabled {
-		b = b.Disabled(true)
+		b = b.Attr("disabled", true)
 	}
 	return b
 }

@@ -44,9 +44,9 @@ func (p *lessonsPage) Render() goapp.UI {
 	lesson, i, ok := lessonBySlug(p.slug)
 	if !ok {
 		return &shell{Lang: l, Active: "/lessons", Title: l.T("lessons.title"), Content: []goapp.UI{
-			goapp.Section().Class("page-intro").Body(
-				goapp.H1().Text(l.T("lessons.title")),
-				goapp.P().Class("lead").Text(l.T("lessons.summary")),
+			el("section", "page-intro").Body(
+				textEl("h1", "", l.T("lessons.title")),
+				textEl("p", "lead", l.T("lessons.summary")),
 			),
 			&lessonPath{Lang: l, Progress: p.progress},
 		}}
@@ -54,21 +54,21 @@ func (p *lessonsPage) Render() goapp.UI {
 	title := l.T(lesson.Key + ".title")
 	done := p.progress[lesson.Slug]
 	content := []goapp.UI{
-		goapp.Nav().Class("lesson-crumbs").Body(
-			goapp.A().Href("/lessons").Text(l.T("lessons.title")),
-			goapp.Span().Text(" / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
+		el("nav", "lesson-crumbs").Body(
+			textEl("a", "", l.T("lessons.title")).Attr("href", "/lessons"),
+			textEl("span", "", " / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
 		),
-		goapp.H1().Text(title),
-		goapp.Div().Class("lesson-text").Body(
+		textEl("h1", "", title),
+		el("div", "lesson-text").Body(
 			goapp.Range(make([]struct{}, lesson.Paras)).Slice(func(k int) goapp.UI {
-				return goapp.P().Text(l.T(lesson.Key + ".p" + strconv.Itoa(k+1)))
+				return textEl("p", "", l.T(lesson.Key+".p"+strconv.Itoa(k+1)))
 			}),
 		),
 	}
 	if p.exp != nil {
 		p.exp.setup(l, lesson.Slug, func(ctx goapp.Context) { markLessonDone(ctx, lesson.Slug) })
-		content = append(content, goapp.Section().Class("lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
-			goapp.H2().Text(l.T("lessons.experiment")),
+		content = append(content, el("section", "lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
+			textEl("h2", "", l.T("lessons.experiment")),
 			p.exp,
 		))
 	}
@@ -82,15 +82,15 @@ func (p *lessonsPage) Render() goapp.UI {
 // lessonNav links the previous and next lessons.
 func (p *lessonsPage) lessonNav(i int) goapp.UI {
 	l := p.lang
-	nav := goapp.Nav().Class("lesson-nav")
+	nav := el("nav", "lesson-nav")
 	var links []goapp.UI
 	if i > 0 {
 		prev := lessons[i-1]
-		links = append(links, goapp.A().Class("button").ID("lesson-prev").Href("/lessons/"+prev.Slug).Text("← "+l.T(prev.Key+".title")))
+		links = append(links, textEl("a", "button", "← "+l.T(prev.Key+".title")).ID("lesson-prev").Attr("href", "/lessons/"+prev.Slug))
 	}
 	if i+1 < len(lessons) {
 		next := lessons[i+1]
-		links = append(links, goapp.A().Class("button", "button-primary").ID("lesson-next").Href("/lessons/"+next.Slug).Text(l.T(next.Key+".title")+" →"))
+		links = append(links, textEl("a", "", l.T(next.Key+".title")+" →").Class("button", "button-primary").ID("lesson-next").Attr("href", "/lessons/"+next.Slug))
 	}
 	return nav.Body(links...)
 }
@@ -109,7 +109,7 @@ func (c *selfCheck) Render() goapp.UI {
 	if c.Done {
 		class, text = "self-check self-check-done", l.T("lessons.check.done")
 	}
-	return goapp.P().ID("self-check").Class(class).Aria("live", "polite").DataSet("done", strconv.FormatBool(c.Done)).Text(text)
+	return textEl("p", class, text).ID("self-check").Aria("live", "polite").DataSet("done", strconv.FormatBool(c.Done))
 }
 
 // lessonPath lists the lessons in order with the learner's progress.
@@ -128,21 +128,20 @@ func (c *lessonPath) Render() goapp.UI {
 			done++
 		}
 	}
-	return goapp.Section().Class("lesson-path").Body(
-		goapp.P().ID("lesson-progress").Class("lesson-progress").Text(
-			l.T("lessons.progress")+": "+strconv.Itoa(done)+" / "+strconv.Itoa(len(lessons))),
-		goapp.Ol().Class("lesson-list").Body(
+	return el("section", "lesson-path").Body(
+		textEl("p", "lesson-progress", l.T("lessons.progress")+": "+strconv.Itoa(done)+" / "+strconv.Itoa(len(lessons))).ID("lesson-progress"),
+		el("ol", "lesson-list").Body(
 			goapp.Range(lessons).Slice(func(i int) goapp.UI {
 				s := lessons[i]
-				item := goapp.Li().Class("lesson-item").DataSet("slug", s.Slug).DataSet("done", strconv.FormatBool(c.Progress[s.Slug]))
+				item := el("li", "lesson-item").DataSet("slug", s.Slug).DataSet("done", strconv.FormatBool(c.Progress[s.Slug]))
 				mark := "○"
 				if c.Progress[s.Slug] {
 					mark = "●"
 				}
 				return item.Body(
-					goapp.Span().Class("lesson-mark").Aria("hidden", "true").Text(mark),
-					goapp.A().Href("/lessons/"+s.Slug).Text(l.T(s.Key+".title")),
-					goapp.P().Class("lesson-summary").Text(l.T(s.Key+".summary")),
+					textEl("span", "lesson-mark", mark).Aria("hidden", "true"),
+					textEl("a", "", l.T(s.Key+".title")).Attr("href", "/lessons/"+s.Slug),
+					textEl("p", "lesson-summary", l.T(s.Key+".summary")),
 				)
 			}),
 		),

@@ -113,27 +113,26 @@ func (s *observerStatus) Render() goapp.UI {
 	}
 	var id, filters goapp.UI
 	if s.Status.ClientID != "" {
-		id = goapp.Span().Class("observer-id").Body(
+		id = el("span", "observer-id").Body(
 			goapp.Text(l.T("observer.as")+" "),
-			goapp.Code().Text(s.Status.ClientID),
+			textEl("code", "", s.Status.ClientID),
 		)
 	}
 	if len(s.Watching) > 0 {
-		filters = goapp.Span().Class("observer-filters").Body(
+		filters = el("span", "observer-filters").Body(
 			goapp.Text(l.T("observer.watching")+" "),
 			goapp.Range(s.Watching).Slice(func(i int) goapp.UI {
-				return goapp.Code().Text(s.Watching[i])
+				return textEl("code", "", s.Watching[i])
 			}),
 		)
 	}
-	return goapp.Div().
+	return el("div", "observer-status").
 		ID("observer-status").
-		Class("observer-status").
 		DataSet("state", state).
 		Attr("role", "status").
 		Body(
-			goapp.Span().Class("observer-dot").Aria("hidden", true),
-			goapp.Span().Class("observer-text").Text(text),
+			el("span", "observer-dot").Aria("hidden", true),
+			textEl("span", "observer-text", text),
 			id,
 			filters,
 		)

@@ -32,11 +32,10 @@ func (p *sectionPage) Render() goapp.UI {
 		Active: p.section.Path,
 		Title:  title,
 		Content: []goapp.UI{
-			goapp.Section().
-				Class("page-intro").
+			el("section", "page-intro").
 				Body(
-					goapp.H1().Text(title),
-					goapp.P().Class("lead").Text(l.T(p.section.Summary)),
+					textEl("h1", "", title),
+					textEl("p", "lead", l.T(p.section.Summary)),
 				),
 		},
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"sort"
 
 	"github.com/mqttlab/mqttlab/app/store"
 	"github.com/mqttlab/mqttlab/protocol"
@@ -111,15 +112,7 @@ type flowKey struct {
 // whose opening packet is older than the diagram belongs to no exchange.
 func layoutSequence(pkts []store.Packet, max int) sequenceLayout {
 	sorted := slices.Clone(pkts)
-	slices.SortFunc(sorted, func(a, b store.Packet) int {
-		switch {
-		case a.Seq < b.Seq:
-			return -1
-		case a.Seq > b.Seq:
-			return 1
-		}
-		return 0
-	})
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Seq < sorted[j].Seq })
 	var out sequenceLayout
 	if max > 0 && len(sorted) > max {
 		out.Omitted = len(sorted) - max

@@ -49,41 +49,33 @@ func (s *shell) Render() goapp.UI {
 	if goapp.IsClient {
 		runtime = "wasm"
 	}
-	return goapp.Div().
-		Class("app").
+	return el("div", "app").
 		DataSet("runtime", runtime).
 		Body(
-			goapp.A().
-				Class("skip-link").
-				Href("#main").
-				Text(s.Lang.T("shell.skip")),
-			goapp.Header().
-				Class("app-header").
+			textEl("a", "skip-link", s.Lang.T("shell.skip")).
+				Attr("href", "#main"),
+			el("header", "app-header").
 				Body(
-					goapp.Div().
-						Class("app-header-inner").
+					el("div", "app-header-inner").
 						Body(
 							s.renderBrand(),
 							s.renderNav(),
 							s.renderLangSwitch(),
 						),
 				),
-			goapp.Main().
+			el("main", "app-main").
 				ID("main").
-				Class("app-main").
 				Body(s.Content...),
-			goapp.Footer().
-				Class("app-footer").
+			el("footer", "app-footer").
 				Body(
-					goapp.P().Text(s.Lang.T("shell.footer")),
+					textEl("p", "", s.Lang.T("shell.footer")),
 				),
 		)
 }
 
 func (s *shell) renderBrand() goapp.UI {
-	return goapp.A().
-		Class("brand").
-		Href("/").
+	return el("a", "brand").
+		Attr("href", "/").
 		Body(
 			goapp.Img().
 				Class("brand-icon").
@@ -91,27 +83,23 @@ func (s *shell) renderBrand() goapp.UI {
 				Alt("").
 				Width(28).
 				Height(28),
-			goapp.Span().
-				Class("brand-name").
-				Text(s.Lang.T("app.name")),
+			textEl("span", "brand-name", s.Lang.T("app.name")),
 		)
 }
 
 func (s *shell) renderNav() goapp.UI {
-	return goapp.Nav().
-		Class("app-nav").
+	return el("nav", "app-nav").
 		Aria("label", s.Lang.T("shell.nav")).
 		Body(
-			goapp.Ul().Body(
+			el("ul", "").Body(
 				goapp.Range(sections).Slice(func(i int) goapp.UI {
 					sec := sections[i]
-					link := goapp.A().
-						Href(sec.Path).
-						Text(s.Lang.T(sec.Nav))
+					link := textEl("a", "", s.Lang.T(sec.Nav)).
+						Attr("href", sec.Path)
 					if sec.Path == s.Active {
 						link = link.Class("active").Aria("current", "page")
 					}
-					return goapp.Li().Body(link)
+					return el("li", "").Body(link)
 				}),
 			),
 		)
@@ -119,19 +107,17 @@ func (s *shell) renderNav() goapp.UI {
 
 func (s *shell) renderLangSwitch() goapp.UI {
 	current := i18n.Parse(string(s.Lang))
-	return goapp.Div().
-		Class("lang-switch").
+	return el("div", "lang-switch").
 		Aria("label", s.Lang.T("shell.language")).
 		Attr("role", "group").
 		Body(
 			goapp.Range(i18n.Langs).Slice(func(i int) goapp.UI {
 				l := i18n.Langs[i]
-				return goapp.Button().
+				return textEl("button", "", s.Lang.T("lang."+string(l))).
 					ID("lang-%s", l).
-					Type("button").
+					Attr("type", "button").
 					Lang(l.HTMLTag()).
 					Aria("pressed", l == current).
-					Text(s.Lang.T("lang." + string(l))).
 					OnClick(func(ctx goapp.Context, e goapp.Event) {
 						setLang(ctx, l)
 					})

@@ -52,18 +52,18 @@ func (s *sparkline) Render() goapp.UI {
 	if s.Fit {
 		bottom, top = sparkFit(s.Series)
 	} else {
-		lines = append(lines, goapp.Elem("line").XMLNS(svgNS).
+		lines = append(lines, el("line", "").XMLNS(svgNS).
 			Attr("x1", 0).Attr("x2", sparkWidth).
 			Attr("y1", sparkHeight-sparkPad).Attr("y2", sparkHeight-sparkPad).
 			Attr("data-series", "axis"))
 	}
 	for _, series := range s.Series {
-		lines = append(lines, goapp.Elem("polyline").XMLNS(svgNS).
+		lines = append(lines, el("polyline", "").XMLNS(svgNS).
 			Attr("points", sparkPoints(series.Values, bottom, top, s.Slots)).
 			Attr("fill", "none").
 			Attr("data-series", series.Name))
 	}
-	svg := goapp.Elem("svg").XMLNS(svgNS)
+	svg := el("svg", "").XMLNS(svgNS)
 	if s.ID != "" {
 		svg = svg.ID(s.ID)
 	}

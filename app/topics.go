@@ -174,9 +174,9 @@ func (p *topicsPage) Render() goapp.UI {
 		watching = append(watching, topicsSys)
 	}
 	return &shell{Lang: l, Active: "/topics", Title: l.T("topics.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("topics.title")),
-			goapp.P().Class("lead").Text(l.T("topics.lead")),
+		el("section", "page-intro").Body(
+			textEl("h1", "", l.T("topics.title")),
+			textEl("p", "lead", l.T("topics.lead")),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: watching},
 		),
 		p.renderPlayground(),

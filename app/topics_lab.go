@@ -12,7 +12,7 @@ import (
 // labPage.takePrefill).
 func (t *topicTreeRow) renderLabActions() goapp.UI {
 	l := t.Lang
-	return goapp.Div().Class("topic-actions").Body(
+	return el("div", "topic-actions").Body(
 		button("topic-subscribe", l.T("topics.lab.subscribe"), false, t.onLab),
 		button("topic-publish", l.T("topics.lab.publish"), false, t.onLab),
 	)

@@ -31,14 +31,14 @@ func (t *topicTreeRow) renderSpark() goapp.UI {
 		"min", strconv.FormatFloat(lo, 'g', 6, 64), "max", strconv.FormatFloat(hi, 'g', 6, 64))
 	var choices goapp.UI
 	if t.Selected && len(r.Fields) > 1 {
-		choices = goapp.Div().Class("spark-fields").Aria("label", l.T("topics.spark.fields")).Body(
+		choices = el("div", "spark-fields").Aria("label", l.T("topics.spark.fields")).Body(
 			goapp.Range(r.Fields).Slice(func(i int) goapp.UI {
 				f := r.Fields[i]
-				return goapp.Button().Class("chip").DataSet("field", f).
-					Aria("pressed", f == r.Field).Text(fieldName(l, f)).OnClick(t.onField)
+				return textEl("button", "chip", fieldName(l, f)).Attr("type", "button").DataSet("field", f).
+					Aria("pressed", f == r.Field).OnClick(t.onField)
 			}))
 	}
-	return goapp.Div().Class("topic-spark").Attr("title", label).DataSet("field", r.Field).Body(
+	return el("div", "topic-spark").Attr("title", label).DataSet("field", r.Field).Body(
 		&sparkline{Label: label, Series: []sparkSeries{{Name: "value", Values: r.Spark}}, Slots: store.SparkValues, Fit: true},
 		choices,
 	)

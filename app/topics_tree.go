@@ -19,44 +19,44 @@ func (p *topicsPage) renderPlayground() goapp.UI {
 	var result goapp.UI
 	switch {
 	case p.filter == "":
-		result = goapp.P().ID("filter-result").Class("filter-result", "hint").Text(l.T("topics.filter.hint"))
+		result = textEl("p", "", l.T("topics.filter.hint")).ID("filter-result").Class("filter-result", "hint")
 	case p.view.FilterErr != nil:
 		rule := protocol.RuleOf(p.view.FilterErr)
 		var ruleUI goapp.UI
 		if rule != "" {
-			ruleUI = goapp.Span().Class("rule").Text("[" + rule + "]")
+			ruleUI = textEl("span", "rule", "["+rule+"]")
 		}
-		result = goapp.P().ID("filter-error").Class("filter-result", "error").Attr("role", "alert").Body(
-			goapp.Span().Class("error-title").Text(l.T("topics.filter.invalid")+" "),
+		result = el("p", "").ID("filter-error").Class("filter-result", "error").Attr("role", "alert").Body(
+			textEl("span", "error-title", l.T("topics.filter.invalid")+" "),
 			goapp.Text(filterProblem(l, p.filter)+" "),
 			ruleUI,
 		)
 	default:
-		result = goapp.P().ID("filter-result").Class("filter-result", "ok").Body(
-			goapp.Code().Text(p.filter),
+		result = el("p", "").ID("filter-result").Class("filter-result", "ok").Body(
+			textEl("code", "", p.filter),
 			goapp.Text(" "),
-			goapp.Span().ID("filter-matches").Text(matchesText(l, p.view.Matches)),
+			textEl("span", "", matchesText(l, p.view.Matches)).ID("filter-matches"),
 		)
 	}
-	return goapp.Section().ID("filter-playground").Class("observer-section").Aria("labelledby", "filter-playground-h").Body(
-		goapp.H2().ID("filter-playground-h").Text(l.T("topics.filter")),
-		goapp.Label().For("topic-filter").Class("field-label").Text(l.T("topics.filter.label")),
-		goapp.Input().
+	return el("section", "observer-section").ID("filter-playground").Aria("labelledby", "filter-playground-h").Body(
+		textEl("h2", "", l.T("topics.filter")).ID("filter-playground-h"),
+		textEl("label", "field-label", l.T("topics.filter.label")).Attr("for", "topic-filter"),
+		goapp.ElemSelfClosing("input").
 			ID("topic-filter").
 			Class("filter-input").
-			Type("text").
-			Value(p.filter).
-			Placeholder("home/+/temp").
-			AutoComplete(false).
+			Attr("type", "text").
+			Attr("value", p.filter).
+			Attr("placeholder", "home/+/temp").
+			Attr("autocomplete", "off").
 			Spellcheck(false).
 			Aria("describedby", "filter-rules").
 			OnInput(p.onFilter),
 		result,
-		goapp.Ul().ID("filter-rules").Class("rules").Body(
-			goapp.Li().Body(goapp.Code().Text("+"), goapp.Text(" "+l.T("topics.rule.plus"))),
-			goapp.Li().Body(goapp.Code().Text("#"), goapp.Text(" "+l.T("topics.rule.hash"))),
-			goapp.Li().Body(goapp.Code().Text("$"), goapp.Text(" "+l.T("topics.rule.dollar"))),
-			goapp.Li().Body(goapp.Code().Text("$share/{group}/{filter}"), goapp.Text(" "+l.T("topics.rule.share"))),
+		el("ul", "rules").ID("filter-rules").Body(
+			el("li", "").Body(textEl("code", "", "+"), goapp.Text(" "+l.T("topics.rule.plus"))),
+			el("li", "").Body(textEl("code", "", "#"), goapp.Text(" "+l.T("topics.rule.hash"))),
+			el("li", "").Body(textEl("code", "", "$"), goapp.Text(" "+l.T("topics.rule.dollar"))),
+			el("li", "").Body(textEl("code", "", "$share/{group}/{filter}"), goapp.Text(" "+l.T("topics.rule.share"))),
 		),
 	)
 }
@@ -96,38 +96,36 @@ func (p *topicsPage) renderTree() goapp.UI {
 	v := &p.view
 	var capped, hidden, dropped, sysErr, body goapp.UI
 	if v.Capped > 0 {
-		capped = goapp.P().ID("topics-capped").Class("notice").Text(
-			strings.ReplaceAll(obsFill(l.T("topics.capped"), v.Capped), "{max}", strconv.Itoa(v.MaxNodes)))
+		capped = textEl("p", "notice", strings.ReplaceAll(obsFill(l.T("topics.capped"), v.Capped), "{max}", strconv.Itoa(v.MaxNodes))).ID("topics-capped")
 	}
 	if p.dropped > 0 {
-		dropped = goapp.P().ID("topics-dropped").Class("notice").Text(obsFill(l.T("topics.dropped"), p.dropped))
+		dropped = textEl("p", "notice", obsFill(l.T("topics.dropped"), p.dropped)).ID("topics-dropped")
 	}
 	if v.Hidden > 0 {
-		hidden = goapp.P().ID("topics-hidden").Class("notice").Text(obsFill(l.T("topics.hidden"), uint64(v.Hidden)))
+		hidden = textEl("p", "notice", obsFill(l.T("topics.hidden"), uint64(v.Hidden))).ID("topics-hidden")
 	}
 	if p.sysErr != nil {
-		sysErr = goapp.P().Class("notice", "notice-error").Attr("role", "alert").Text(p.sysErr.Error())
+		sysErr = textEl("p", "", p.sysErr.Error()).Class("notice", "notice-error").Attr("role", "alert")
 	}
 	switch {
 	case len(v.Rows) > 0:
 		body = &topicTreeTable{Lang: l, Rows: v.Rows, Selected: p.selected}
 	case p.search != "" && v.Topics > 0:
-		body = goapp.P().Class("empty").Text(tf(l, "topics.search.none", "text", p.search))
+		body = textEl("p", "empty", tf(l, "topics.search.none", "text", p.search))
 	default:
-		body = goapp.P().Class("empty").Text(l.T("topics.none"))
+		body = textEl("p", "empty", l.T("topics.none"))
 	}
-	return goapp.Section().ID("topics-tree").Class("observer-section").Aria("labelledby", "topics-tree-h").Body(
-		goapp.H2().ID("topics-tree-h").Text(l.T("topics.tree")),
-		goapp.P().Class("caption").Text(l.T("topics.tree.caption")),
-		goapp.Label().Class("check").Body(
-			goapp.Input().ID("topics-sys").Type("checkbox").Checked(p.showSys).Disabled(p.obs == nil).OnChange(p.onSys),
+	return el("section", "observer-section").ID("topics-tree").Aria("labelledby", "topics-tree-h").Body(
+		textEl("h2", "", l.T("topics.tree")).ID("topics-tree-h"),
+		textEl("p", "caption", l.T("topics.tree.caption")),
+		el("label", "check").Body(
+			goapp.ElemSelfClosing("input").ID("topics-sys").Attr("type", "checkbox").Attr("checked", p.showSys).Attr("disabled", p.obs == nil).OnChange(p.onSys),
 			goapp.Text(" "),
-			goapp.Span().Text(l.T("topics.sys.label")),
+			textEl("span", "", l.T("topics.sys.label")),
 		),
-		goapp.P().ID("sys-caption").Class("caption").Text(l.T("topics.sys.caption")),
+		textEl("p", "caption", l.T("topics.sys.caption")).ID("sys-caption"),
 		sysErr,
-		goapp.P().ID("topics-summary").Class("summary").Text(
-			strings.ReplaceAll(obsFill(l.T("topics.summary_line"), v.Messages), "{levels}", obsCount(uint64(v.Nodes)))),
+		textEl("p", "summary", strings.ReplaceAll(obsFill(l.T("topics.summary_line"), v.Messages), "{levels}", obsCount(uint64(v.Nodes)))).ID("topics-summary"),
 		p.renderSearch(),
 		capped,
 		dropped,
@@ -141,13 +139,14 @@ func (p *topicsPage) renderSearch() goapp.UI {
 	l := p.lang
 	var count goapp.UI
 	if p.search != "" {
-		count = goapp.Span().ID("topics-search-count").Attr("role", "status").Text(tf(l, "topics.search.count",
-			"n", obsCount(uint64(p.view.Found)), "total", obsCount(uint64(p.view.Topics)), "text", p.search))
+		count = textEl("span", "", tf(l, "topics.search.count",
+			"n", obsCount(uint64(p.view.Found)), "total", obsCount(uint64(p.view.Topics)), "text", p.search)).
+			ID("topics-search-count").Attr("role", "status")
 	}
-	return goapp.Div().Class("topics-search").Body(
-		goapp.Label().For("topics-search").Class("field-label").Text(l.T("topics.search.label")),
-		goapp.Input().ID("topics-search").Class("filter-input").Type("search").Value(p.search).
-			Placeholder(l.T("topics.search.placeholder")).OnInput(p.onSearch),
+	return el("div", "topics-search").Body(
+		textEl("label", "field-label", l.T("topics.search.label")).Attr("for", "topics-search"),
+		goapp.ElemSelfClosing("input").ID("topics-search").Class("filter-input").Attr("type", "search").
+			Attr("value", p.search).Attr("placeholder", l.T("topics.search.placeholder")).OnInput(p.onSearch),
 		count,
 	)
 }
@@ -175,17 +174,17 @@ type topicTreeTable struct {
 // Render draws the table.
 func (t *topicTreeTable) Render() goapp.UI {
 	l := t.Lang
-	return goapp.Div().Class("table-scroll").Body(
-		goapp.Table().ID("topic-tree").Class("data-table", "topic-tree").Body(
-			goapp.THead().Body(goapp.Tr().Body(
-				goapp.Th().Scope("col").Text(l.T("topics.col.topic")),
-				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.messages")),
-				goapp.Th().Scope("col").Class("num").Text(l.T("topics.col.rate")),
-				goapp.Th().Scope("col").Text(l.T("topics.col.payload")),
-				goapp.Th().Scope("col").Text(l.T("topics.col.trend")),
-				goapp.Th().Scope("col").Text(l.T("topics.col.retained")),
+	return el("div", "table-scroll").Body(
+		el("table", "").ID("topic-tree").Class("data-table", "topic-tree").Body(
+			el("thead", "").Body(el("tr", "").Body(
+				textEl("th", "", l.T("topics.col.topic")).Attr("scope", "col"),
+				textEl("th", "num", l.T("topics.col.messages")).Attr("scope", "col"),
+				textEl("th", "num", l.T("topics.col.rate")).Attr("scope", "col"),
+				textEl("th", "", l.T("topics.col.payload")).Attr("scope", "col"),
+				textEl("th", "", l.T("topics.col.trend")).Attr("scope", "col"),
+				textEl("th", "", l.T("topics.col.retained")).Attr("scope", "col"),
 			)),
-			goapp.TBody().Body(
+			el("tbody", "").Body(
 				goapp.Range(t.Rows).Slice(func(i int) goapp.UI {
 					return &topicTreeRow{Lang: l, Row: t.Rows[i], Selected: t.Rows[i].Path == t.Selected}
 				}),
@@ -230,25 +229,24 @@ func (t *topicTreeRow) Render() goapp.UI {
 		if r.Collapsed {
 			label = l.T("topics.expand")
 		}
-		toggle = goapp.Button().Type("button").Class("tree-toggle").
+		toggle = textEl("button", "tree-toggle", map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).Attr("type", "button").
 			Aria("expanded", !r.Collapsed).Aria("label", label+" "+r.Path).Title(label).
-			Text(map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).
 			OnClick(t.onToggle)
 	} else {
-		toggle = goapp.Span().Class("tree-leaf").Aria("hidden", true)
+		toggle = el("span", "tree-leaf").Aria("hidden", true)
 	}
 	if r.Dollar {
-		dollar = goapp.Span().Class("badge", "badge-dollar").Title(l.T("topics.dollar.title")).Text(l.T("topics.dollar"))
+		dollar = textEl("span", "", l.T("topics.dollar")).Class("badge", "badge-dollar").Title(l.T("topics.dollar.title"))
 	}
 	var count goapp.UI
 	if r.Topic {
-		count = goapp.Span().Class("count").Text(obsCount(r.Count))
+		count = textEl("span", "count", obsCount(r.Count))
 	}
 	if r.Children > 0 {
-		below = goapp.Span().Class("total").Title(l.T("topics.total.title")).Text("Σ " + obsCount(r.Total))
+		below = textEl("span", "total", "Σ "+obsCount(r.Total)).Title(l.T("topics.total.title"))
 	}
 	if r.Retained {
-		retained = goapp.Span().Class("badge", "badge-retained").Text(l.T("topics.retained"))
+		retained = textEl("span", "", l.T("topics.retained")).Class("badge", "badge-retained")
 	}
 	name := r.Name
 	if name == "" {
@@ -258,19 +256,19 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Topic && r.Count > 0 {
 		payload = payloadPreview(l, r.Preview, r.Binary, r.Cut)
 	}
-	pick := goapp.Button().Type("button").Class("topic-name").Aria("expanded", t.Selected).
-		Title(r.Path).Body(goapp.Code().Text(name)).OnClick(t.onPick)
+	pick := el("button", "topic-name").Attr("type", "button").Aria("expanded", t.Selected).
+		Title(r.Path).Body(textEl("code", "", name)).OnClick(t.onPick)
 	var actions goapp.UI
 	if t.Selected {
 		actions = t.renderLabActions()
 	}
-	return goapp.Tr().DataSet("topic", r.Path).Class(classes...).Body(
-		goapp.Th().Scope("row").Class("tree-name").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
-		goapp.Td().Class("num").Body(count, below),
-		goapp.Td().Class("num", "rate").Text(obsRate(r.Rate)),
-		goapp.Td().Body(payload),
-		goapp.Td().Class("trend").Body(t.renderSpark()),
-		goapp.Td().Body(retained),
+	return el("tr", "").DataSet("topic", r.Path).Class(classes...).Body(
+		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
+		el("td", "num").Body(count, below),
+		textEl("td", "", obsRate(r.Rate)).Class("num", "rate"),
+		el("td", "").Body(payload),
+		el("td", "trend").Body(t.renderSpark()),
+		el("td", "").Body(retained),
 	)
 }
 

@@ -51,17 +51,15 @@ func (p *visualizePage) Render() goapp.UI {
 		pause = l.T("visualize.resume")
 	}
 	return &shell{Lang: l, Active: "/visualize", Title: l.T("visualize.title"), Content: []goapp.UI{
-		goapp.Section().Class("page-intro").Body(
-			goapp.H1().Text(l.T("visualize.title")),
-			goapp.P().Class("lead").Text(l.T("visualize.summary")),
-			goapp.P().Class("viz-intro").Text(l.T("visualize.intro")),
+		el("section", "page-intro").Body(
+			textEl("h1", "", l.T("visualize.title")),
+			textEl("p", "lead", l.T("visualize.summary")),
+			textEl("p", "viz-intro", l.T("visualize.intro")),
 		),
-		goapp.Div().Class("viz-view-controls").Aria("label", l.T("visualize.view")).Attr("role", "group").Body(
-			goapp.Button().ID("viz-pause").Class("button").Type("button").Aria("pressed", p.paused).
-				Text(pause).
+		el("div", "viz-view-controls").Aria("label", l.T("visualize.view")).Attr("role", "group").Body(
+			textEl("button", "button", pause).ID("viz-pause").Attr("type", "button").Aria("pressed", p.paused).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.paused = !p.paused; p.applyRate() }),
-			goapp.Button().ID("viz-slow").Class("button").Type("button").Aria("pressed", p.slow).
-				Text(l.T("visualize.slow_motion")).
+			textEl("button", "button", l.T("visualize.slow_motion")).ID("viz-slow").Attr("type", "button").Aria("pressed", p.slow).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.slow = !p.slow; p.applyRate() }),
 		),
 		&flowDiagram{Lang: l, Feed: p.feed},
@@ -92,9 +90,9 @@ func vizInputChecked(ctx goapp.Context) bool { return ctx.JSSrc().Get("checked")
 
 // vizQoSSelect is a select of the three QoS levels.
 func vizQoSSelect(id, value string, l i18n.Lang, set func(string)) goapp.UI {
-	return goapp.Select().ID(id).OnChange(func(ctx goapp.Context, e goapp.Event) { set(vizInputValue(ctx)) }, id).Body(
-		goapp.Option().Value("0").Selected(value == "0").Text(l.T("visualize.qos0")),
-		goapp.Option().Value("1").Selected(value == "1").Text(l.T("visualize.qos1")),
-		goapp.Option().Value("2").Selected(value == "2").Text(l.T("visualize.qos2")),
+	return el("select", "").ID(id).OnChange(func(ctx goapp.Context, e goapp.Event) { set(vizInputValue(ctx)) }, id).Body(
+		textEl("option", "", l.T("visualize.qos0")).Attr("value", "0").Attr("selected", value == "0"),
+		textEl("option", "", l.T("visualize.qos1")).Attr("value", "1").Attr("selected", value == "1"),
+		textEl("option", "", l.T("visualize.qos2")).Attr("value", "2").Attr("selected", value == "2"),
 	)
 }

@@ -123,7 +123,7 @@ func (p *vizLabPanel) refresh(ctx goapp.Context) {
 
 // Render draws the subscribers' and the publisher's panels.
 func (p *vizLabPanel) Render() goapp.UI {
-	return goapp.Div().Class("viz-panels").Body(
+	return el("div", "viz-panels").Body(
 		p.renderSubscribers(),
 		p.renderPublisher(),
 	)
@@ -141,31 +141,30 @@ func (p *vizLabPanel) renderSubscribers() goapp.UI {
 	for _, s := range subs {
 		items = append(items, p.renderSubscriber(s))
 	}
-	var list goapp.UI = goapp.P().Class("viz-empty").Text(l.T("visualize.subs.none"))
+	var list goapp.UI = textEl("p", "viz-empty", l.T("visualize.subs.none"))
 	if len(items) > 0 {
-		list = goapp.Ul().ID("viz-subs").Class("viz-subs").Body(items...)
+		list = el("ul", "viz-subs").ID("viz-subs").Body(items...)
 	}
-	return goapp.Section().Class("viz-panel").Aria("labelledby", "viz-subs-heading").Body(
-		goapp.H2().ID("viz-subs-heading").Text(l.T("visualize.subs.title")),
-		goapp.P().Class("viz-help").Text(l.T("visualize.subs.help")),
-		goapp.Form().Class("viz-form").
+	return el("section", "viz-panel").Aria("labelledby", "viz-subs-heading").Body(
+		textEl("h2", "", l.T("visualize.subs.title")).ID("viz-subs-heading"),
+		textEl("p", "viz-help", l.T("visualize.subs.help")),
+		el("form", "viz-form").
 			OnSubmit(func(ctx goapp.Context, e goapp.Event) { e.PreventDefault(); p.addSubscriber() }).
 			Body(
-				goapp.Label().For("viz-sub-filter").Text(l.T("visualize.subs.filter")),
-				goapp.Input().ID("viz-sub-filter").Type("text").Value(p.subFilter).
+				textEl("label", "", l.T("visualize.subs.filter")).Attr("for", "viz-sub-filter"),
+				goapp.ElemSelfClosing("input").ID("viz-sub-filter").Attr("type", "text").Attr("value", p.subFilter).
 					Attr("spellcheck", "false").Attr("autocomplete", "off").
 					OnInput(func(ctx goapp.Context, e goapp.Event) { p.subFilter = vizInputValue(ctx) }),
-				goapp.Label().For("viz-sub-qos").Text(l.T("visualize.qos")),
+				textEl("label", "", l.T("visualize.qos")).Attr("for", "viz-sub-qos"),
 				vizQoSSelect("viz-sub-qos", p.subQoS, l, func(v string) { p.subQoS = v }),
-				goapp.Label().Class("viz-check").Body(
-					goapp.Input().ID("viz-sub-persistent").Type("checkbox").Checked(p.subPersistent).
+				el("label", "viz-check").Body(
+					goapp.ElemSelfClosing("input").ID("viz-sub-persistent").Attr("type", "checkbox").Attr("checked", p.subPersistent).
 						OnChange(func(ctx goapp.Context, e goapp.Event) { p.subPersistent = vizInputChecked(ctx) }),
 					goapp.Text(l.T("visualize.subs.persistent")),
 				),
-				goapp.Button().ID("viz-add-sub").Class("button", "button-primary").Type("submit").
-					Text(l.T("visualize.subs.add")),
+				textEl("button", "", l.T("visualize.subs.add")).ID("viz-add-sub").Class("button", "button-primary").Attr("type", "submit"),
 			),
-		goapp.If(p.subErr != "", goapp.P().Class("viz-error").Attr("role", "alert").Text(p.subErr)),
+		goapp.If(p.subErr != "", textEl("p", "viz-error", p.subErr).Attr("role", "alert")),
 		list,
 	)
 }
@@ -205,8 +204,8 @@ func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
 	// go-app keeps an element's handler when the new one comes from the
 	// same function literal: the scope (which subscriber, which action,
 	// which way the toggle goes) makes it take the new one.
-	button := func(class, text string, fn func()) goapp.HTMLButton {
-		return goapp.Button().Class("button", class).Type("button").Text(text).
+	button := func(class, text string, fn func()) goapp.HTMLElem {
+		return textEl("button", "", text).Class("button", class).Attr("type", "button").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { fn() }, id, class, slow)
 	}
 	var actions []goapp.UI
@@ -226,17 +225,17 @@ func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
 			Aria("pressed", slow).Title(l.T("visualize.subs.slow_tip")),
 		button("viz-remove", l.T("visualize.subs.remove"), func() { p.Lab.Remove(id) }),
 	)
-	return goapp.Li().DataSet("sub", id).DataSet("state", state.String()).Body(
-		goapp.Div().Class("viz-sub-head").Body(
-			goapp.Code().Class("viz-sub-id").Text(id),
-			goapp.Span().Class("viz-sub-state").DataSet("state", state.String()).Text(stateText),
+	return el("li", "").DataSet("sub", id).DataSet("state", state.String()).Body(
+		el("div", "viz-sub-head").Body(
+			textEl("code", "viz-sub-id", id),
+			textEl("span", "viz-sub-state", stateText).DataSet("state", state.String()),
 		),
-		goapp.Div().Class("viz-sub-info").Body(
-			goapp.Code().Text(s.Filter),
+		el("div", "viz-sub-info").Body(
+			textEl("code", "", s.Filter),
 			goapp.Text(" · "+fmt.Sprintf(l.T("visualize.subs.qos"), s.QoS)+" · "+session+" · "),
-			goapp.Span().Class("viz-sub-received").Text(fmt.Sprintf(l.T("visualize.subs.received"), s.Received())),
+			textEl("span", "viz-sub-received", fmt.Sprintf(l.T("visualize.subs.received"), s.Received())),
 		),
-		goapp.Div().Class("viz-actions").Body(actions...),
+		el("div", "viz-actions").Body(actions...),
 	)
 }
 
@@ -263,42 +262,41 @@ func (p *vizLabPanel) renderPublisher() goapp.UI {
 	rates := make([]goapp.UI, 0, len(vizRates))
 	for _, r := range vizRates {
 		v := strconv.FormatFloat(r, 'f', -1, 64)
-		rates = append(rates, goapp.Option().Value(v).Selected(r == p.pubRate).Text(fmt.Sprintf(l.T("visualize.pub.rate_n"), v)))
+		rates = append(rates, textEl("option", "", fmt.Sprintf(l.T("visualize.pub.rate_n"), v)).Attr("value", v).Attr("selected", r == p.pubRate))
 	}
-	return goapp.Section().Class("viz-panel").Aria("labelledby", "viz-pub-heading").Body(
-		goapp.H2().ID("viz-pub-heading").Text(l.T("visualize.pub.title")),
-		goapp.P().Class("viz-help").Text(l.T("visualize.pub.help")),
-		goapp.Div().Class("viz-form").Body(
-			goapp.Label().For("viz-pub-topic").Text(l.T("visualize.pub.topic")),
-			goapp.Input().ID("viz-pub-topic").Type("text").Value(p.pubTopic).
+	return el("section", "viz-panel").Aria("labelledby", "viz-pub-heading").Body(
+		textEl("h2", "", l.T("visualize.pub.title")).ID("viz-pub-heading"),
+		textEl("p", "viz-help", l.T("visualize.pub.help")),
+		el("div", "viz-form").Body(
+			textEl("label", "", l.T("visualize.pub.topic")).Attr("for", "viz-pub-topic"),
+			goapp.ElemSelfClosing("input").ID("viz-pub-topic").Attr("type", "text").Attr("value", p.pubTopic).
 				Attr("spellcheck", "false").Attr("autocomplete", "off").
 				OnInput(func(ctx goapp.Context, e goapp.Event) { p.pubTopic = vizInputValue(ctx) }),
-			goapp.Label().For("viz-pub-qos").Text(l.T("visualize.qos")),
+			textEl("label", "", l.T("visualize.qos")).Attr("for", "viz-pub-qos"),
 			vizQoSSelect("viz-pub-qos", p.pubQoS, l, func(v string) { p.pubQoS = v }),
-			goapp.Label().For("viz-pub-rate").Text(l.T("visualize.pub.rate")),
-			goapp.Select().ID("viz-pub-rate").
+			textEl("label", "", l.T("visualize.pub.rate")).Attr("for", "viz-pub-rate"),
+			el("select", "").ID("viz-pub-rate").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					if r, err := strconv.ParseFloat(vizInputValue(ctx), 64); err == nil && r > 0 {
 						p.pubRate = r
 					}
 				}).
 				Body(rates...),
-			goapp.Label().Class("viz-check").Body(
-				goapp.Input().ID("viz-pub-retain").Type("checkbox").Checked(p.pubRetain).
+			el("label", "viz-check").Body(
+				goapp.ElemSelfClosing("input").ID("viz-pub-retain").Attr("type", "checkbox").Attr("checked", p.pubRetain).
 					OnChange(func(ctx goapp.Context, e goapp.Event) { p.pubRetain = vizInputChecked(ctx) }),
 				goapp.Text(l.T("visualize.pub.retain")),
 			),
-			goapp.Div().Class("viz-actions").Body(
-				goapp.Button().ID("viz-pub-start").Class("button", "button-primary").Type("button").
-					Aria("pressed", running).Text(start).
+			el("div", "viz-actions").Body(
+				textEl("button", "", start).ID("viz-pub-start").Class("button", "button-primary").Attr("type", "button").
+					Aria("pressed", running).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.togglePublishing(ctx) }),
-				goapp.Button().ID("viz-pub-once").Class("button").Type("button").
-					Text(l.T("visualize.pub.once")).
+				textEl("button", "button", l.T("visualize.pub.once")).ID("viz-pub-once").Attr("type", "button").
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.publishOnce(ctx) }),
 			),
 		),
-		goapp.P().ID("viz-pub-status").Class("viz-pub-status").Text(status),
-		goapp.If(errText != "", goapp.P().Class("viz-error").Attr("role", "alert").Text(errText)),
+		textEl("p", "viz-pub-status", status).ID("viz-pub-status"),
+		goapp.If(errText != "", textEl("p", "viz-error", errText).Attr("role", "alert")),
 	)
 }
 

@@ -137,8 +137,7 @@ func (d *flowDiagram) Render() goapp.UI {
 	if s == nil {
 		s = vizEmptyScene
 	}
-	return goapp.Div().
-		Class("viz-diagram").
+	return el("div", "viz-diagram").
 		DataSet("fps", strconv.FormatFloat(d.fps, 'f', 1, 64)).
 		DataSet("dots", len(s.Dots)).
 		Body(
@@ -153,42 +152,39 @@ func (d *flowDiagram) renderStatus(s *flow.Scene) goapp.UI {
 	var state goapp.UI
 	switch {
 	case d.Feed == nil || !goapp.IsClient:
-		state = goapp.Span().Class("viz-state").Text(l.T("visualize.state.idle"))
+		state = textEl("span", "viz-state", l.T("visualize.state.idle"))
 	case d.status.State == vizLive:
-		state = goapp.Span().Class("viz-state", "viz-live").Text(l.T("visualize.state.live"))
+		state = textEl("span", "", l.T("visualize.state.live")).Class("viz-state", "viz-live")
 	case d.status.State == vizDown:
 		msg := l.T("visualize.state.down")
 		if d.status.Err != nil {
 			msg += " " + d.status.Err.Error()
 		}
-		state = goapp.Span().Class("viz-state", "viz-down").Text(msg)
+		state = textEl("span", "", msg).Class("viz-state", "viz-down")
 	default:
-		state = goapp.Span().Class("viz-state").Text(l.T("visualize.state.connecting"))
+		state = textEl("span", "viz-state", l.T("visualize.state.connecting"))
 	}
 	items := []goapp.UI{state}
 	if d.status.Unread > 0 {
-		items = append(items, goapp.Span().Class("viz-badge", "viz-unread").Attr("role", "alert").
-			Text(fmt.Sprintf(l.T("visualize.status.unread"), d.status.Unread, d.status.UnreadErr)))
+		items = append(items, textEl("span", "", fmt.Sprintf(l.T("visualize.status.unread"), d.status.Unread, d.status.UnreadErr)).Class("viz-badge", "viz-unread").Attr("role", "alert"))
 	}
 	if d.Feed != nil && d.rate == 0 && d.status.State == vizLive {
-		items = append(items, goapp.Span().Class("viz-badge", "viz-paused").Text(l.T("visualize.status.paused")))
+		items = append(items, textEl("span", "", l.T("visualize.status.paused")).Class("viz-badge", "viz-paused"))
 	} else if d.rate > 0 && d.rate < 1 {
-		items = append(items, goapp.Span().Class("viz-badge").Text(l.T("visualize.status.slow")))
+		items = append(items, textEl("span", "viz-badge", l.T("visualize.status.slow")))
 	}
 	if s.Sampled > 1 {
-		items = append(items, goapp.Span().ID("viz-sampled").Class("viz-badge", "viz-sampled").
-			Title(l.T("visualize.status.sampled_why")).
-			Text(fmt.Sprintf(l.T("visualize.status.sampled"), s.Sampled)))
+		items = append(items, textEl("span", "", fmt.Sprintf(l.T("visualize.status.sampled"), s.Sampled)).ID("viz-sampled").Class("viz-badge", "viz-sampled").
+			Title(l.T("visualize.status.sampled_why")))
 	}
 	if s.HaveStats {
-		items = append(items, goapp.Span().Class("viz-stats").Text(fmt.Sprintf(l.T("visualize.status.broker"),
+		items = append(items, textEl("span", "viz-stats", fmt.Sprintf(l.T("visualize.status.broker"),
 			s.Stats.Clients, s.Stats.Sessions, s.Stats.Retained)))
 	}
 	if n := s.Bundled + s.Undrawn; n > 0 {
-		items = append(items, goapp.Span().Class("viz-stats").Title(l.T("visualize.status.bundled_why")).
-			Text(fmt.Sprintf(l.T("visualize.status.bundled"), n)))
+		items = append(items, textEl("span", "viz-stats", fmt.Sprintf(l.T("visualize.status.bundled"), n)).Title(l.T("visualize.status.bundled_why")))
 	}
-	return goapp.Div().Class("viz-status").Aria("live", "polite").Body(items...)
+	return el("div", "viz-status").Aria("live", "polite").Body(items...)
 }
 
 func (d *flowDiagram) renderLegend() goapp.UI {
@@ -204,10 +200,10 @@ func (d *flowDiagram) renderLegend() goapp.UI {
 		{flow.DotDrop, "visualize.legend.drop"},
 		{flow.DotRetain, "visualize.legend.retain"},
 	}
-	return goapp.Ul().Class("viz-legend").Body(
+	return el("ul", "viz-legend").Body(
 		goapp.Range(kinds).Slice(func(i int) goapp.UI {
-			return goapp.Li().Body(
-				goapp.Span().Class("viz-swatch").DataSet("kind", kinds[i].kind.String()).Aria("hidden", true),
+			return el("li", "").Body(
+				el("span", "viz-swatch").DataSet("kind", kinds[i].kind.String()).Aria("hidden", true),
 				goapp.Text(l.T(kinds[i].key)),
 			)
 		}),

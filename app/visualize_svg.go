@@ -3,7 +3,7 @@ package app
 import (
 	"cmp"
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -99,7 +99,7 @@ func (v vizDrawing) render() goapp.UI {
 			svgEl("g").DataSet("layer", "bundles").Body(bundles...),
 			svgEl("g").DataSet("layer", "notes").Body(notes...),
 		)
-	return goapp.Div().Class("viz-canvas").Body(back, front)
+	return el("div", "viz-canvas").Body(back, front)
 }
 
 // vizDotLayer is the key of one path of dots: all dots of a kind, size
@@ -141,8 +141,9 @@ func (v vizDrawing) dots() (paths, labels []goapp.UI) {
 	}
 	// The same layers in the same order every frame: go-app then updates
 	// one attribute per path rather than replacing elements.
-	slices.SortFunc(order, func(a, b vizDotLayer) int {
-		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(b.opacity, a.opacity), cmp.Compare(vizBool(a.big), vizBool(b.big)))
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(b.opacity, a.opacity), cmp.Compare(vizBool(a.big), vizBool(b.big))) < 0
 	})
 	for _, k := range order {
 		p := svgEl("path").Attr("d", string(d[k])).DataSet("kind", k.kind.String())
@@ -157,7 +158,7 @@ func (v vizDrawing) dots() (paths, labels []goapp.UI) {
 			big = append(big, dot)
 		}
 	}
-	slices.SortFunc(big, func(a, b flow.Dot) int { return cmp.Compare(b.Weight, a.Weight) })
+	sort.Slice(big, func(i, j int) bool { return big[i].Weight > big[j].Weight })
 	for _, dot := range big[:min(len(big), vizMaxLabels)] {
 		labels = append(labels, svgText(dot.Pos.X+7, dot.Pos.Y-5, "×"+strconv.FormatInt(dot.Weight, 10)))
 	}

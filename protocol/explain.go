@@ -182,11 +182,11 @@ func (e *explainer) add(f *fieldDef, off int, b []byte, show int) {
 	case showLevel:
 		en.value = itoa(x) + " (MQTT " + Version(x).String() + ")"
 	case showConnectFlags:
-		if e.v == V5 {
-			en.value = describeFlags(byte(x), connectFlags)
-		} else {
-			en.value = describeFlags(byte(x), connectFlags311)
+		flags := connectFlags
+		if e.v != V5 {
+			flags = connectFlags311
 		}
+		en.value = describeFlags(byte(x), flags)
 	case showConnackFlags:
 		if e.v == V31 {
 			en.value = itoa(x) // unused in 3.1
@@ -328,19 +328,16 @@ func hexValue(b []byte) string {
 	if len(b) == 0 {
 		return "(empty)"
 	}
-	n := len(b)
-	if n > max {
-		n = max
+	n := min(len(b), max)
+	out := make([]byte, 3*n-1)
+	for i := range out {
+		out[i] = ' '
 	}
-	out := make([]byte, 0, 3*n+16)
 	for i, x := range b[:n] {
-		if i > 0 {
-			out = append(out, ' ')
-		}
-		out = append(out, hexDigits[x>>4], hexDigits[x&15])
+		copy(out[3*i:], hex2(x))
 	}
 	if len(b) > max {
-		out = append(out, "… ("+itoa(len(b))+" bytes)"...)
+		return string(out) + "… (" + itoa(len(b)) + " bytes)"
 	}
 	return string(out)
 }

@@ -220,8 +220,6 @@ func putBytes(dst []byte, data []byte) []byte {
 	return dst
 }
 
-const hexDigits = "0123456789abcdef"
-
 // hexPairs holds the two lowercase hex digits of every byte value, in
 // order: hex2 slices it rather than building a string.
 const hexPairs = "" +

@@ -1,11 +1,11 @@
 package store
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -511,19 +511,17 @@ func (s *BrokerState) View() BrokerView {
 		cc.Self = c.ID == s.self
 		v.Clients = append(v.Clients, cc)
 	}
-	slices.SortFunc(v.Clients, func(a, b ClientInfo) int {
+	sort.Slice(v.Clients, func(i, j int) bool {
+		a, b := &v.Clients[i], &v.Clients[j]
 		if a.Online != b.Online {
-			if a.Online {
-				return -1
-			}
-			return 1
+			return a.Online
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return a.ID < b.ID
 	})
 	for _, r := range s.retained {
 		v.Retained = append(v.Retained, *r)
 	}
-	slices.SortFunc(v.Retained, func(a, b RetainedInfo) int { return cmp.Compare(a.Topic, b.Topic) })
+	sort.Slice(v.Retained, func(i, j int) bool { return v.Retained[i].Topic < v.Retained[j].Topic })
 	for i := len(s.events) - 1; i >= 0; i-- {
 		v.Events = append(v.Events, s.events[i])
 	}

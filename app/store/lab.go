@@ -182,6 +182,12 @@ type labClient struct {
 	cl  *client.Client // the client of the current or last connection
 	gen uint64         // counts connections; events of older ones are stale
 
+	// unsaved marks a client the page made for itself (a lesson's): the
+	// lab shows it but never saves it in the browser's storage.
+	unsaved bool
+	// onMessage, if set, is called with every message after it is logged.
+	onMessage func(Message)
+
 	msgs  []Message // ring of the newest messages
 	start int       // index of the oldest message in msgs
 	seq   uint64
@@ -304,6 +310,40 @@ func (l *Lab) AddWith(name string, s Settings) error {
 	l.changedLocked(nil)
 	l.mu.Unlock()
 	l.persist()
+	return nil
+}
+
+// AddUnsaved adds a disconnected client named name with settings s that
+// the lab shows but never saves: a client a lesson makes for its
+// experiment, which the lesson makes again on the next visit. It selects
+// the client only when none is selected.
+func (l *Lab) AddUnsaved(name string, s Settings) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.checkNameLocked(name, ""); err != nil {
+		return err
+	}
+	l.clients = append(l.clients, &labClient{name: name, settings: s, unsaved: true})
+	if l.selected == "" {
+		l.selected = name
+	}
+	l.changedLocked(nil)
+	return nil
+}
+
+// SetHandler makes h see every message the client named name receives,
+// after it is logged, on the client's delivery goroutine (nil removes it).
+// The client acknowledges a QoS 1 or 2 message only once h returns: a
+// handler that takes its time makes a slow subscriber, as a slow device
+// would be. h may call the lab, e.g. to publish an answer.
+func (l *Lab) SetHandler(name string, h func(Message)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.find(name)
+	if c == nil {
+		return ErrNoClient
+	}
+	c.onMessage = h
 	return nil
 }
 

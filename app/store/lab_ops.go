@@ -322,3 +322,41 @@ func (l *Lab) Publish(ctx context.Context, name string, m *client.Message) error
 	l.changedLocked(c)
 	return nil
 }
+
+// Request publishes m from the client named name as an MQTT 5.0 request
+// (with a response topic and correlation data of the client's making) and
+// waits for the response, which it logs among the client's messages and
+// returns.
+func (l *Lab) Request(ctx context.Context, name string, m *client.Message) (*client.Message, error) {
+	c, cl, err := l.active(name)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := cl.Request(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c.counters.Published++
+	l.changedLocked(c)
+	l.recordLocked(c, time.Now(), resp)
+	return resp, nil
+}
+
+// Respond publishes resp from the client named name as the response to
+// request req: to req's response topic, with its correlation data.
+func (l *Lab) Respond(ctx context.Context, name string, req, resp *client.Message) error {
+	c, cl, err := l.active(name)
+	if err != nil {
+		return err
+	}
+	if err := cl.Respond(ctx, req, resp); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c.counters.Published++
+	l.changedLocked(c)
+	return nil
+}

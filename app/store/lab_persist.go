@@ -48,12 +48,15 @@ func (l *Lab) persist() {
 }
 
 // Export returns the clients' settings, names and payload views, and which
-// client is selected, as JSON for Restore.
+// client is selected, as JSON for Restore. Clients added with AddUnsaved
+// are left out.
 func (l *Lab) Export() ([]byte, error) {
 	l.mu.Lock()
-	s := savedLab{Version: savedVersion, Selected: l.selected, Clients: make([]savedClient, len(l.clients))}
-	for i, c := range l.clients {
-		s.Clients[i] = savedClient{Name: c.name, Settings: c.settings, View: c.view}
+	s := savedLab{Version: savedVersion, Selected: l.selected, Clients: []savedClient{}}
+	for _, c := range l.clients {
+		if !c.unsaved {
+			s.Clients = append(s.Clients, savedClient{Name: c.name, Settings: c.settings, View: c.view})
+		}
 	}
 	l.mu.Unlock()
 	return json.Marshal(s)

@@ -94,17 +94,28 @@ func (l *Lab) ClearMessages(name string) error {
 	return nil
 }
 
-// received records a message of connection gen of c.
+// received records a message of connection gen of c and hands it to the
+// client's handler, if it has one.
 func (l *Lab) received(c *labClient, gen uint64, m *client.Message) {
 	now := time.Now()
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if c.gen != gen {
+		l.mu.Unlock()
 		return
 	}
+	msg := l.recordLocked(c, now, m)
+	h := c.onMessage
+	l.mu.Unlock()
+	if h != nil {
+		h(msg)
+	}
+}
+
+// recordLocked adds m to c's message log; l.mu is held.
+func (l *Lab) recordLocked(c *labClient, at time.Time, m *client.Message) Message {
 	c.seq++
 	c.counters.Received++
-	msg := Message{Seq: c.seq, Time: now, Message: *m}
+	msg := Message{Seq: c.seq, Time: at, Message: *m}
 	if len(c.msgs) < l.logSize {
 		c.msgs = append(c.msgs, msg)
 	} else {
@@ -114,4 +125,5 @@ func (l *Lab) received(c *labClient, gen uint64, m *client.Message) {
 	}
 	c.msgRev++
 	l.version++
+	return msg
 }

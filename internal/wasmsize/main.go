@@ -7,9 +7,16 @@
 // names; over the target (-max) it lists the largest functions too and
 // exits with status 1.
 //
+// With -app it measures the whole browser app instead (./wasm, built into
+// web/app.wasm): raw, gzip'ed and brotli'ed as the server sends it, against
+// the transfer target (-appmax), and what its code is made of by module,
+// package and, with -funcs, function. Over the target it exits with
+// status 1.
+//
 // Usage, from inside the module:
 //
 //	go run ./internal/wasmsize [-ldflags "-s -w"] [-gcflags FLAGS] [-max 300000] [-top 8] [-funcs 0]
+//	go run ./internal/wasmsize -app [-appmax 2000000] [-quality 11] [-top 8] [-funcs 0]
 package main
 
 import (
@@ -24,6 +31,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/mqttlab/mqttlab/internal/compress"
 )
 
 func main() {
@@ -36,6 +45,9 @@ type options struct {
 	max     int // bytes protocol may add, raw; 0: no target
 	top     int // packages listed
 	funcs   int // functions listed; within the target only when asked
+	app     bool
+	appMax  int // bytes the app may take brotli'ed; 0: no target
+	quality int // brotli quality of the app's measure
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -47,6 +59,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.max, "max", 300_000, "most bytes (raw) protocol may add; 0 for no target")
 	fs.IntVar(&o.top, "top", 8, "packages to list in the breakdown")
 	fs.IntVar(&o.funcs, "funcs", 0, "largest functions to list (20 when over the target)")
+	fs.BoolVar(&o.app, "app", false, "measure the whole browser app (./wasm) instead of protocol")
+	fs.IntVar(&o.appMax, "appmax", 2_000_000, "with -app: most bytes the app may take brotli'ed; 0 for no target")
+	fs.IntVar(&o.quality, "quality", compress.DefaultBrotliQuality, "with -app: brotli quality, 0 to 11 (the build's is 11)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -54,7 +69,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wasmsize: no arguments expected, got", fs.Args())
 		return 2
 	}
-	over, err := measure(stdout, o)
+	measureFunc := measure
+	if o.app {
+		measureFunc = measureApp
+	}
+	over, err := measureFunc(stdout, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "wasmsize:", err)
 		return 1
@@ -128,7 +147,7 @@ func measure(w io.Writer, o options) (over bool, err error) {
 		if n == 0 {
 			n = 20
 		}
-		largest(&b, hello.mod, using.mod, n)
+		largest(&b, "largest functions added", hello.mod, using.mod, n)
 	}
 	_, err = io.WriteString(w, b.String())
 	return over, err
@@ -177,8 +196,9 @@ func breakdown(b *strings.Builder, base, with *module, pk *packager, top int) {
 	}
 }
 
-// largest writes the n largest functions that are new or grew.
-func largest(b *strings.Builder, base, with *module, n int) {
+// largest writes, under title, the n largest functions that are new or
+// grew from base to with.
+func largest(b *strings.Builder, title string, base, with *module, n int) {
 	type fn struct {
 		name string
 		size int
@@ -190,7 +210,7 @@ func largest(b *strings.Builder, base, with *module, n int) {
 		}
 	}
 	slices.SortFunc(fns, func(x, y fn) int { return cmp.Or(y.size-x.size, strings.Compare(x.name, y.name)) })
-	fmt.Fprintf(b, "\n  largest functions added:\n")
+	fmt.Fprintf(b, "\n  %s:\n", title)
 	for i, f := range fns {
 		if i == n {
 			break

@@ -92,3 +92,63 @@ func TestRun(t *testing.T) {
 		t.Errorf("exit %d with an argument, want 2", code)
 	}
 }
+
+func TestModuleGroup(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/mqttlab/mqttlab"
+	for pkg, want := range map[string]string{
+		"github.com/mqttlab/mqttlab/app": mod + " (the app)",
+		"github.com/mqttlab/mqttlab":     mod + " (the app)",
+		"main":                           mod + " (the app)",
+		"github.com/maxence-charriere/go-app/v9/pkg/app": "go-app",
+		"github.com/coder/websocket/internal/wsjs":       "github.com/coder/websocket",
+		"github.com/google/uuid":                         "github.com/google/uuid",
+		"runtime":                                        "standard library and runtime",
+		"vendor/golang.org/x/net/idna":                   "standard library and runtime",
+		"type_":                                          "standard library and runtime",
+		"github.com/mqttlab/mqttlabx":                    "github.com/mqttlab/mqttlabx",
+	} {
+		if got := moduleGroup(pkg, mod); got != want {
+			t.Errorf("moduleGroup(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+}
+
+// TestRunApp builds the whole app for real and checks the report at a fast
+// brotli quality: the three sizes, the verdict against a target it must
+// miss, and the breakdown by module and package.
+func TestRunApp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the app for the browser twice")
+	}
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-app", "-quality", "1", "-appmax", "1", "-top", "3", "-funcs", "2"}, &stdout, &stderr)
+	out := stdout.String()
+	if code != 1 {
+		t.Fatalf("exit %d with a 1-byte target, want 1\nstdout:\n%s\nstderr:\n%s", code, out, stderr.String())
+	}
+	for _, re := range []string{
+		`size of the browser app \./wasm`,
+		`raw +[\d,]+ +[\d.]+ MB\n`,
+		`gzip -9 +[\d,]+ +[\d.]+ MB\n`,
+		`brotli q1 \(transferred\) +[\d,]+ +[\d.]+ MB\n`,
+		`target: at most 0\.00 MB transferred: MISSED`,
+		`[\d,]+  code section`,
+		`code by module:\n(?: +[\d,]+  .*\n)*? +[\d,]+  github\.com/mqttlab/mqttlab \(the app\)\n`,
+		`code by module:\n(?: +[\d,]+  .*\n)*? +[\d,]+  go-app\n`,
+		`code by package:\n( +[\d,]+  \S+\n){3} +[\d,]+  \d+ other packages\n`,
+		`largest functions:\n( +\+[\d,]+  \S+\n){2}$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("output lacks %s:\n%s", re, out)
+		}
+	}
+	stdout.Reset()
+	if code := run([]string{"-app", "-quality", "0", "-appmax", "0"}, &stdout, &stderr); code != 0 {
+		t.Errorf("exit %d without a target, want 0\nstderr:\n%s", code, stderr.String())
+	}
+	if out := stdout.String(); strings.Contains(out, "target:") || strings.Contains(out, "largest functions") {
+		t.Errorf("with no target and no -funcs, output:\n%s", out)
+	}
+}

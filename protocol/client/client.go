@@ -26,6 +26,7 @@ type Client struct {
 	inbox  inbox
 	stats  stats
 	req    requester
+	faults faults
 
 	done chan struct{} // closed by Close
 	wg   sync.WaitGroup

@@ -294,6 +294,11 @@ func (cn *conn) tick() {
 		cn.tmu.Unlock()
 		return
 	}
+	if cn.c.faults.noPings.Load() { // PausePings: look again later
+		cn.timer.Reset(cn.ka)
+		cn.tmu.Unlock()
+		return
+	}
 	cn.pingSent = now
 	cn.timer.Reset(cn.pingTimeout)
 	cn.tmu.Unlock()

@@ -267,8 +267,8 @@ func (c *Client) acknowledge(d delivery) {
 	switch d.m.QoS {
 	case protocol.QoS1:
 		cn := c.current()
-		if cn == nil || cn.gen != d.gen {
-			return
+		if cn == nil || cn.gen != d.gen || c.faults.withheld() {
+			return // a withheld PUBACK leaves the message in the server's window
 		}
 		cn.inQ1.Add(-1)
 		cn.write(context.Background(), &protocol.Puback{Version: cn.v, PacketID: d.m.PacketID})
@@ -281,7 +281,7 @@ func (c *Client) acknowledge(d delivery) {
 			return
 		}
 		st.delivered = true
-		owe := cn != nil && st.owe == cn.gen
+		owe := cn != nil && st.owe == cn.gen && !c.faults.withheld()
 		c.mu.Unlock()
 		if owe {
 			cn.write(context.Background(), &protocol.Pubrec{Version: cn.v, PacketID: d.m.PacketID})

@@ -1,10 +1,9 @@
 package client
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
+	"sort"
 
 	"github.com/mqttlab/mqttlab/protocol"
 )
@@ -165,7 +164,7 @@ func (c *Client) unsentLocked(cn *conn) []*outMsg {
 			list = append(list, e)
 		}
 	}
-	slices.SortFunc(list, func(a, b *outMsg) int { return cmp.Compare(a.seq, b.seq) })
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
 	return list
 }
 

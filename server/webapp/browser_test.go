@@ -138,13 +138,22 @@ func TestDeepLinkInBrowser(t *testing.T) {
 
 	tab.Navigate(srv.URL + "/lessons/qos")
 	tab.WaitApp(appReady)
-	tab.WaitText("main h1", "Lessons")
+	tab.WaitText("main h1", "QoS 0, 1 and 2")
 	if current, _ := browsertest.Eval[string](tab, `document.querySelector('.app-nav a[aria-current="page"]')?.getAttribute("href") ?? ""`); current != "/lessons" {
 		t.Errorf("the navigation marks %q as the current page, want /lessons", current)
 	}
 	tab.Click(`a.brand`)
 	tab.WaitText("main h1", "See MQTT at work")
-	if errs := tab.ConsoleErrors(); len(errs) > 0 {
+	// This package serves the app without a broker, so the lesson's
+	// clients find no /mqtt; the server package runs the lessons against
+	// the real one. Any other console error is a failure.
+	var errs []string
+	for _, e := range tab.ConsoleErrors() {
+		if !strings.Contains(e, "/mqtt") {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
 		t.Errorf("console errors:\n  %s", strings.Join(errs, "\n  "))
 	}
 }

@@ -1,0 +1,28 @@
+package app
+
+var _ = lessonTexts([][3]string{
+	{"lesson.retain.title", "Retained messages and the last will", "保留消息与遗嘱"},
+	{"lesson.retain.summary",
+		"The broker keeps a topic's last known value for late subscribers, and says “offline” for a client that vanished.",
+		"代理为晚到的订阅者保存主题的最新值，并替突然消失的客户端宣布“离线”。"},
+	{"lesson.retain.p1",
+		"A subscriber normally gets only what is published after it subscribes. For state, that is not enough: a display that starts at ten o'clock should show the temperature now, not wait for the next reading. The RETAIN flag is the answer. The broker keeps the last retained message of each topic and gives it at once to every new subscriber, with RETAIN set, so the subscriber can tell a stored value from a live one.",
+		"订阅者通常只能收到订阅之后发布的消息。对状态来说这还不够：十点钟启动的显示屏应该立刻显示当前温度，而不是等下一次读数。RETAIN 标志解决了这个问题。代理为每个主题保存最后一条保留消息，并立即发给每个新订阅者，同时设置 RETAIN，让订阅者分得清这是存下来的值还是实时的值。"},
+	{"lesson.retain.p2",
+		"A retained message is replaced by the next retained message on its topic, and deleted by an empty one. It is the topic's last known value, not its history.",
+		"保留消息会被同一主题上的下一条保留消息替换，也会被一条空的保留消息删除。它是主题的最新值，而不是历史记录。"},
+	{"lesson.retain.p3",
+		"The will is a message a client leaves with the broker when it connects: topic, payload, QoS, retain. If the connection ends without DISCONNECT (a crash, a pulled cable, a network that went quiet), the broker publishes it. A retained will saying “offline” on a status topic, with a retained “online” the client publishes on connecting, tells every subscriber whether the device is there, even those that come later.",
+		"遗嘱是客户端在连接时交给代理的一条消息：主题、载荷、QoS、是否保留。如果连接没有经过 DISCONNECT 就结束了（程序崩溃、网线被拔、网络悄无声息地断了），代理就会发布它。在状态主题上放一条内容为“offline”的保留遗嘱，再让客户端连接时发布一条保留的“online”，每个订阅者——包括后来的——都能知道设备在不在线。"},
+	{"lesson.retain.p4",
+		"Try it: connect the sensor (it says “online”) and publish a reading. Then start a display: it gets both at once, marked RETAIN. Pull the sensor's plug: the broker publishes its will, and the display sees it go offline.",
+		"动手试试：连接传感器（它会发布“online”），再发布一次读数。然后启动显示屏：它立刻收到这两条消息，都带有 RETAIN 标记。拔掉传感器的插头：代理发布它的遗嘱，显示屏看到它离线了。"},
+	{"lesson.retain.connect", "Connect the sensor", "连接传感器"},
+	{"lesson.retain.flag", "Publish readings with RETAIN", "发布读数时设置 RETAIN"},
+	{"lesson.retain.publish", "Publish a reading", "发布一次读数"},
+	{"lesson.retain.subscribe", "Start a display now (a late subscriber)", "现在启动显示屏（晚到的订阅者）"},
+	{"lesson.retain.drop", "Pull the sensor's plug", "拔掉传感器的插头"},
+	{"lesson.retain.got", "What the display got", "显示屏收到的消息"},
+	{"lesson.retain.check1", "A late subscriber got a stored value: a PUBLISH with RETAIN set.", "晚到的订阅者收到了存下来的值：一个设置了 RETAIN 的 PUBLISH。"},
+	{"lesson.retain.check2", "The sensor's will arrived after its connection died.", "传感器的连接断开后，它的遗嘱送达了。"},
+})
