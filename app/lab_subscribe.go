@@ -108,7 +108,10 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 				Attr("type", "button").
 				Class("button", "lab-unsubscribe").
 				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) })
+				// The filter as scope: go-app keeps an element's first
+				// handler unless its code or scope changes, and a row
+				// takes the place of the one removed above it.
+				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) }, sub.Filter)
 			if !s.Connected || s.busy {
 				unsub = unsub.Attr("disabled", true)
 			}
