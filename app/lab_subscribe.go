@@ -32,8 +32,12 @@ type labSubscribe struct {
 	busy     bool
 	shownFor string
 
-	prefilled bool // Prefill is in the form
+	prefilled bool          // Prefill is in the form
+	ctx       goapp.Context // its own, for what comes back from an unsubscribe
 }
+
+// OnMount keeps the component's context (see unsubscribe).
+func (s *labSubscribe) OnMount(ctx goapp.Context) { s.ctx = ctx }
 
 // Render draws the form and the list.
 func (s *labSubscribe) Render() goapp.UI {
@@ -111,7 +115,7 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 				// The filter as scope: go-app keeps an element's first
 				// handler unless its code or scope changes, and a row
 				// takes the place of the one removed above it.
-				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) }, sub.Filter)
+				OnClick(func(goapp.Context, goapp.Event) { s.unsubscribe(sub.Filter) }, sub.Filter)
 			if !s.Connected || s.busy {
 				unsub = unsub.Attr("disabled", true)
 			}
@@ -158,8 +162,12 @@ func (s *labSubscribe) subscribe(ctx goapp.Context, e goapp.Event) {
 	})
 }
 
-// unsubscribe sends UNSUBSCRIBE for filter.
-func (s *labSubscribe) unsubscribe(ctx goapp.Context, filter string) {
+// unsubscribe sends UNSUBSCRIBE for filter. What comes back goes through
+// the component's own context, not the button's: the button goes away
+// with its row once the store drops the subscription, and go-app drops
+// what is dispatched from an element no longer mounted.
+func (s *labSubscribe) unsubscribe(filter string) {
+	ctx := s.ctx
 	s.result, s.err = nil, nil
 	name := s.Name
 	var code protocol.ReasonCode
