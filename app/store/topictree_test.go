@@ -204,3 +204,33 @@ func TestPreview(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicTreeEmptyLevels: a topic may start or end with '/' or hold
+// "//"; each empty level is a row with the path of its own, which the
+// search reads.
+func TestTopicTreeEmptyLevels(t *testing.T) {
+	t.Parallel()
+	tr := NewTopicTree(100)
+	at := time.Unix(1000, 0)
+	for _, topic := range []string{"/a", "a//b", "a/"} {
+		tr.Add(topic, []byte("1"), false, at)
+	}
+	for _, tc := range []struct {
+		search, rows string
+		found        int
+	}{
+		{"", " /a a a/ a//b", 0},
+		{"/b", "a a/ a//b", 1},
+		{"a/", "a a/ a//b", 2},
+		{"/a", " /a", 1},
+	} {
+		v := tr.View(TreeQuery{Search: tc.search, Limit: 100})
+		var paths []string
+		for _, r := range v.Rows {
+			paths = append(paths, r.Path)
+		}
+		if got := strings.Join(paths, " "); got != tc.rows || v.Found != tc.found || v.Topics != 3 {
+			t.Errorf("search %q: rows %q, found %d of %d; want %q, %d of 3", tc.search, got, v.Found, v.Topics, tc.rows, tc.found)
+		}
+	}
+}
