@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -21,15 +22,52 @@ const redrawInterval = 150 * time.Millisecond
 type labPage struct {
 	goapp.Compo
 
-	lang i18n.Lang
+	lang    i18n.Lang
+	prefill store.Prefill // what another page asked to fill in
 }
 
 // OnMount follows the language, brings the saved clients back on the
-// first visit, and starts watching the store.
+// first visit, takes what another page asked to fill in, and starts
+// watching the store.
 func (p *labPage) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &p.lang)
 	startLab(ctx)
+	p.takePrefill(ctx)
 	ctx.Async(func() { watchLab(ctx) })
+}
+
+// takePrefill takes what another page (the topics page) asked the lab to
+// fill in, and makes sure a client is there to use it: the selected
+// client, connected if it is not, or, in an empty lab, a new client
+// connected to this server's broker. The field filled in takes the focus,
+// which brings it into view.
+func (p *labPage) takePrefill(ctx goapp.Context) {
+	pf, ok := store.Clients.TakePrefill()
+	if !ok {
+		return
+	}
+	p.prefill = pf
+	var items []labItem
+	for _, c := range store.Clients.List() {
+		items = append(items, labItem{Name: c.Name})
+	}
+	name, connect, err := store.Clients.PrefillClient(nextClientName(items))
+	if err != nil {
+		goapp.Log("lab: " + err.Error())
+		return
+	}
+	if connect {
+		labDo(ctx, func(c context.Context) error { return store.Clients.Connect(c, name) }, nil)
+	}
+	focus := "lab-sub-filter"
+	if pf.Filter == "" {
+		focus = "lab-pub-payload"
+	}
+	ctx.Defer(func(goapp.Context) {
+		if e := goapp.Window().GetElementByID(focus); e.Truthy() {
+			e.Call("focus")
+		}
+	})
 }
 
 // watchLab redraws the page when the store changed, looking every
@@ -105,8 +143,8 @@ func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL stri
 				Err: c.Err, Connack: c.Connack, DefaultURL: defaultURL,
 			},
 			el("div", "lab-columns").Body(
-				&labSubscribe{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Subs: c.Subs},
-				&labPublish{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected},
+				&labSubscribe{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Subs: c.Subs, Prefill: p.prefill.Filter},
+				&labPublish{Lang: l, Name: c.Name, Version: c.Settings.Version, Connected: connected, Prefill: p.prefill},
 			),
 			&labLog{Lang: l, Name: c.Name, MsgRev: c.MsgRev, View: c.View, Counters: c.Counters},
 		)

@@ -73,10 +73,12 @@ func (c *labClientList) renderItem(l i18n.Lang, it labItem) goapp.UI {
 		Attr("type", "button").
 		DataSet("name", it.Name).
 		DataSet("status", it.Status.String()).
+		// The name as scope, so that the item that takes a removed one's
+		// place selects its own client (see labSubscribe.renderSubs).
 		OnClick(func(ctx goapp.Context, e goapp.Event) {
 			store.Clients.Select(it.Name)
 			labChanged(ctx)
-		}).
+		}, it.Name).
 		Body(
 			el("span", "lab-badge").DataSet("status", it.Status.String()).Aria("hidden", true),
 			textEl("span", "lab-client-name", it.Name),

@@ -23,6 +23,9 @@ type labPublish struct {
 	Name      string
 	Version   protocol.Version
 	Connected bool
+	// Prefill holds a topic, and maybe a payload, another page asked to
+	// fill in.
+	Prefill store.Prefill
 
 	form     pubForm
 	errs     fieldErrors
@@ -30,6 +33,8 @@ type labPublish struct {
 	result   func(i18n.Lang) string // what it did, when it did not fail
 	busy     bool
 	shownFor string
+
+	prefilled bool // Prefill is in the form
 }
 
 // Render draws the form.
@@ -37,6 +42,9 @@ func (p *labPublish) Render() goapp.UI {
 	l := p.Lang
 	if p.shownFor != p.Name {
 		p.shownFor, p.errs, p.err, p.result = p.Name, nil, nil, nil
+	}
+	if p.Prefill.Topic != "" && !p.prefilled {
+		p.form.Topic, p.form.Payload, p.prefilled = p.Prefill.Topic, p.Prefill.Payload, true
 	}
 	f := &p.form
 	v5 := p.Version == protocol.V5

@@ -22,6 +22,8 @@ type labSubscribe struct {
 	Version   protocol.Version
 	Connected bool
 	Subs      []store.Sub
+	// Prefill is a filter another page asked to fill in.
+	Prefill string
 
 	form     subForm
 	ferr     error                  // what is wrong with the filter
@@ -29,13 +31,22 @@ type labSubscribe struct {
 	result   func(i18n.Lang) string // what it did, when it did not fail
 	busy     bool
 	shownFor string
+
+	prefilled bool          // Prefill is in the form
+	ctx       goapp.Context // its own, for what comes back from an unsubscribe
 }
+
+// OnMount keeps the component's context (see unsubscribe).
+func (s *labSubscribe) OnMount(ctx goapp.Context) { s.ctx = ctx }
 
 // Render draws the form and the list.
 func (s *labSubscribe) Render() goapp.UI {
 	l := s.Lang
 	if s.shownFor != s.Name {
 		s.shownFor, s.ferr, s.err, s.result = s.Name, nil, nil, nil
+	}
+	if s.Prefill != "" && !s.prefilled {
+		s.form.Filter, s.prefilled = s.Prefill, true
 	}
 	f := &s.form
 	v5 := s.Version == protocol.V5
@@ -101,7 +112,10 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 				Attr("type", "button").
 				Class("button", "lab-unsubscribe").
 				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { s.unsubscribe(ctx, sub.Filter) })
+				// The filter as scope: go-app keeps an element's first
+				// handler unless its code or scope changes, and a row
+				// takes the place of the one removed above it.
+				OnClick(func(goapp.Context, goapp.Event) { s.unsubscribe(sub.Filter) }, sub.Filter)
 			if !s.Connected || s.busy {
 				unsub = unsub.Attr("disabled", true)
 			}
@@ -148,8 +162,12 @@ func (s *labSubscribe) subscribe(ctx goapp.Context, e goapp.Event) {
 	})
 }
 
-// unsubscribe sends UNSUBSCRIBE for filter.
-func (s *labSubscribe) unsubscribe(ctx goapp.Context, filter string) {
+// unsubscribe sends UNSUBSCRIBE for filter. What comes back goes through
+// the component's own context, not the button's: the button goes away
+// with its row once the store drops the subscription, and go-app drops
+// what is dispatched from an element no longer mounted.
+func (s *labSubscribe) unsubscribe(filter string) {
+	ctx := s.ctx
 	s.result, s.err = nil, nil
 	name := s.Name
 	var code protocol.ReasonCode

@@ -61,20 +61,22 @@ func TestFilterProblem(t *testing.T) {
 func TestSparkPoints(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name   string
-		values []float64
-		top    float64
-		slots  int
-		want   string
+		name        string
+		values      []float64
+		bottom, top float64
+		slots       int
+		want        string
 	}{
-		{"empty", nil, 1, 4, ""},
+		{"empty", nil, 0, 1, 4, ""},
 		// 4 slots across 300: x = 0, 100, 200, 300; y from 58 (0) to 2 (top).
-		{"full", []float64{0, 5, 10, 5}, 10, 4, "0.0,58.0 100.0,30.0 200.0,2.0 300.0,30.0"},
-		{"newest on the right", []float64{10, 0}, 10, 4, "200.0,2.0 300.0,58.0"},
-		{"oldest dropped", []float64{1, 2, 3, 4, 5}, 5, 2, "0.0,13.2 300.0,2.0"},
-		{"clamped", []float64{-1, 20}, 10, 2, "0.0,58.0 300.0,2.0"},
+		{"full", []float64{0, 5, 10, 5}, 0, 10, 4, "0.0,58.0 100.0,30.0 200.0,2.0 300.0,30.0"},
+		{"newest on the right", []float64{10, 0}, 0, 10, 4, "200.0,2.0 300.0,58.0"},
+		{"oldest dropped", []float64{1, 2, 3, 4, 5}, 0, 5, 2, "0.0,13.2 300.0,2.0"},
+		{"clamped", []float64{-1, 20}, 0, 10, 2, "0.0,58.0 300.0,2.0"},
+		{"from bottom", []float64{20, 21.5, 23}, 20, 23, 3, "0.0,58.0 150.0,30.0 300.0,2.0"},
+		{"empty range", []float64{5, 5}, 5, 5, 2, "0.0,58.0 300.0,58.0"},
 	} {
-		if got := sparkPoints(tc.values, tc.top, tc.slots); got != tc.want {
+		if got := sparkPoints(tc.values, tc.bottom, tc.top, tc.slots); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
@@ -83,5 +85,17 @@ func TestSparkPoints(t *testing.T) {
 	}
 	if top := sparkTop([]sparkSeries{{Values: []float64{3}}, {Values: []float64{7}}}); top != 7 {
 		t.Errorf("top %v, want 7", top)
+	}
+	for _, tc := range []struct {
+		values      []float64
+		bottom, top float64
+	}{
+		{nil, 0, 1},
+		{[]float64{21.5, 20.1, 22}, 20.1, 22},
+		{[]float64{-3, -3}, -4, -2}, // a flat line is drawn in the middle
+	} {
+		if b, top := sparkFit([]sparkSeries{{Values: tc.values}}); b != tc.bottom || top != tc.top {
+			t.Errorf("sparkFit(%v) = %v, %v; want %v, %v", tc.values, b, top, tc.bottom, tc.top)
+		}
 	}
 }

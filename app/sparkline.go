@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,8 @@ type sparkSeries struct {
 
 // sparkline is a small SVG chart of a few series of the same unit, drawn
 // by our code (no chart library): newest values on the right, Slots values
-// across, scaled to the largest value shown.
+// across, scaled from 0 to the largest value shown, or with Fit from the
+// smallest to the largest.
 type sparkline struct {
 	goapp.Compo
 
@@ -37,28 +39,40 @@ type sparkline struct {
 	Series []sparkSeries
 	// Slots is how many values fit across.
 	Slots int
+	// Fit scales the chart to the values shown (for readings like a
+	// temperature, whose changes would be flat seen from 0) and leaves
+	// out the axis.
+	Fit bool
 }
 
 // Render draws the chart.
 func (s *sparkline) Render() goapp.UI {
-	top := sparkTop(s.Series)
+	bottom, top := 0.0, sparkTop(s.Series)
 	lines := make([]goapp.UI, 0, len(s.Series)+1)
-	lines = append(lines, el("line", "").XMLNS(svgNS).
-		Attr("x1", 0).Attr("x2", sparkWidth).
-		Attr("y1", sparkHeight-sparkPad).Attr("y2", sparkHeight-sparkPad).
-		Attr("data-series", "axis"))
+	if s.Fit {
+		bottom, top = sparkFit(s.Series)
+	} else {
+		lines = append(lines, el("line", "").XMLNS(svgNS).
+			Attr("x1", 0).Attr("x2", sparkWidth).
+			Attr("y1", sparkHeight-sparkPad).Attr("y2", sparkHeight-sparkPad).
+			Attr("data-series", "axis"))
+	}
 	for _, series := range s.Series {
 		lines = append(lines, el("polyline", "").XMLNS(svgNS).
-			Attr("points", sparkPoints(series.Values, top, s.Slots)).
+			Attr("points", sparkPoints(series.Values, bottom, top, s.Slots)).
 			Attr("fill", "none").
 			Attr("data-series", series.Name))
 	}
-	return el("svg", "").XMLNS(svgNS).
-		ID(s.ID).
+	svg := el("svg", "").XMLNS(svgNS)
+	if s.ID != "" {
+		svg = svg.ID(s.ID)
+	}
+	return svg.
 		Attr("viewBox", "0 0 "+strconv.Itoa(sparkWidth)+" "+strconv.Itoa(sparkHeight)).
 		Attr("preserveAspectRatio", "none").
 		Attr("role", "img").
 		Aria("label", s.Label).
+		DataSet("bottom", strconv.FormatFloat(bottom, 'f', -1, 64)).
 		DataSet("top", strconv.FormatFloat(top, 'f', -1, 64)).
 		Body(lines...)
 }
@@ -76,26 +90,45 @@ func sparkTop(series []sparkSeries) float64 {
 	return top
 }
 
+// sparkFit is the range of a chart scaled to its values: the smallest
+// and largest value, or a range of 2 around a flat line, which is then
+// drawn across the middle.
+func sparkFit(series []sparkSeries) (bottom, top float64) {
+	bottom, top = math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, v := range s.Values {
+			bottom, top = min(bottom, v), max(top, v)
+		}
+	}
+	switch {
+	case bottom > top: // no values
+		return 0, 1
+	case bottom == top:
+		return bottom - 1, top + 1
+	}
+	return bottom, top
+}
+
 // sparkPoints lays values out as the points of an SVG polyline: slots
-// values across the width, the newest at the right edge, 0 at the bottom
-// and top at the top. Values beyond slots (the oldest) are left out;
-// negative values are drawn as 0.
-func sparkPoints(values []float64, top float64, slots int) string {
+// values across the width, the newest at the right edge, bottom at the
+// bottom and top at the top. Values beyond slots (the oldest) are left
+// out; values out of the range are drawn at its edge.
+func sparkPoints(values []float64, bottom, top float64, slots int) string {
 	if slots < 2 {
 		slots = 2
 	}
 	if len(values) > slots {
 		values = values[len(values)-slots:]
 	}
-	if top <= 0 {
-		top = 1
+	if top <= bottom {
+		top = bottom + 1
 	}
 	step := float64(sparkWidth) / float64(slots-1)
 	start := slots - len(values)
 	var b strings.Builder
 	for i, v := range values {
 		x := float64(start+i) * step
-		y := sparkHeight - sparkPad - max(0, min(v, top))/top*(sparkHeight-2*sparkPad)
+		y := sparkHeight - sparkPad - (max(bottom, min(v, top))-bottom)/(top-bottom)*(sparkHeight-2*sparkPad)
 		if i > 0 {
 			b.WriteByte(' ')
 		}

@@ -27,8 +27,9 @@ const (
 )
 
 // topicsPage is /topics: the live topic tree, fed by an observer
-// subscribed to '#', and a playground for topic filters that highlights
-// the topics a filter matches.
+// subscribed to '#', with a search that narrows it, and a playground for
+// topic filters that highlights the topics a filter matches. Selecting a
+// topic offers to subscribe or publish to it in the lab.
 type topicsPage struct {
 	goapp.Compo
 
@@ -38,7 +39,10 @@ type topicsPage struct {
 	err       error
 	status    store.ObserverStatus
 	filter    string
+	search    string
 	collapsed map[string]bool
+	selected  string            // the path of the selected row
+	fields    map[string]string // the numeric field chosen for a topic's sparkline
 	showSys   bool
 	sysErr    error
 	dropped   uint64 // messages the observer could not keep up with
@@ -49,11 +53,24 @@ type topicsPage struct {
 // and the redraw loop.
 func (p *topicsPage) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &p.lang)
-	p.collapsed = map[string]bool{}
+	p.collapsed, p.fields = map[string]bool{}, map[string]string{}
 	p.tree = store.NewTopicTree(topicTreeNodes)
 	ctx.Handle(topicToggle, func(ctx goapp.Context, a goapp.Action) {
 		if path, ok := a.Value.(string); ok {
 			ctx.Dispatch(func(goapp.Context) { p.onToggle(path) })
+		}
+	})
+	ctx.Handle(topicSelect, func(ctx goapp.Context, a goapp.Action) {
+		if path, ok := a.Value.(string); ok {
+			ctx.Dispatch(func(goapp.Context) { p.onSelect(path) })
+		}
+	})
+	ctx.Handle(topicField, func(ctx goapp.Context, a goapp.Action) {
+		if f, ok := a.Value.(topicFieldChoice); ok {
+			ctx.Dispatch(func(goapp.Context) {
+				p.fields[f.Path] = f.Field
+				p.refresh()
+			})
 		}
 	})
 	if !goapp.IsClient {
@@ -88,16 +105,30 @@ func (p *topicsPage) OnDismount() {
 	p.obs = nil
 }
 
-// refresh lays the tree out again for the current filter.
+// refresh lays the tree out again for the current filter and search.
 func (p *topicsPage) refresh() {
 	if p.tree != nil {
-		p.view = p.tree.View(p.filter, p.collapsed, topicTreeRows)
+		p.view = p.tree.View(store.TreeQuery{Filter: p.filter, Search: p.search, Collapsed: p.collapsed,
+			Fields: p.fields, Limit: topicTreeRows})
 	}
 }
 
 func (p *topicsPage) onFilter(ctx goapp.Context, e goapp.Event) {
 	p.filter = ctx.JSSrc().Get("value").String()
 	p.refresh()
+}
+
+func (p *topicsPage) onSearch(ctx goapp.Context, e goapp.Event) {
+	p.search = ctx.JSSrc().Get("value").String()
+	p.refresh()
+}
+
+// onSelect selects the row of path, or unselects it when it was.
+func (p *topicsPage) onSelect(path string) {
+	if p.selected == path {
+		path = ""
+	}
+	p.selected = path
 }
 
 func (p *topicsPage) onToggle(path string) {

@@ -28,7 +28,7 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"topics.problem.other":      {En: "the broker would refuse this filter.", Zh: "代理会拒绝这个过滤器。"},
 
 	"topics.tree":         {En: "Topic tree", Zh: "主题树"},
-	"topics.tree.caption": {En: "Each level of a topic name is a branch. Messages counts the messages on that very topic since this page opened (Σ adds the levels below); the rate is per second; a retained topic has a message the broker gives every new subscriber.", Zh: "主题名的每一级是一个分支。“消息”是本页打开以来发到该主题本身的消息数（Σ 包括下面各级）；速率为每秒条数；标记为保留的主题有一条代理会发给每个新订阅者的消息。"},
+	"topics.tree.caption": {En: "Each level of a topic name is a branch. Messages counts the messages on that very topic since this page opened (Σ adds the levels below); the rate is per second; a retained topic has a message the broker gives every new subscriber; numeric payloads get a line of their recent values. Click a topic's name to subscribe or publish to it in the lab.", Zh: "主题名的每一级是一个分支。“消息”是本页打开以来发到该主题本身的消息数（Σ 包括下面各级）；速率为每秒条数；标记为保留的主题有一条代理会发给每个新订阅者的消息；数值载荷会画出近期数值的折线。点击主题名，即可在实验室中订阅或向它发布。"},
 	"topics.sys.label":    {En: "Also subscribe to $SYS/# (the broker's own topics)", Zh: "同时订阅 $SYS/#（代理自己的主题）"},
 	"topics.sys.caption":  {En: "# does not bring $SYS topics: they start with $, which wildcards at the start of a filter never match. Tick the box and the page makes a second subscription, $SYS/#, just for them.", Zh: "# 不会带来 $SYS 主题：它们以 $ 开头，而过滤器开头的通配符从不匹配这类主题。勾选后，本页会专门为它们再订阅一次 $SYS/#。"},
 	"topics.summary_line": {En: "{levels} levels · {n} messages since this page opened", Zh: "{levels} 个层级 · 本页打开以来 {n} 条消息"},
@@ -40,6 +40,7 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"topics.col.rate":     {En: "Rate /s", Zh: "速率（条/秒）"},
 	"topics.col.payload":  {En: "Last payload", Zh: "最近的载荷"},
 	"topics.col.retained": {En: "Retained", Zh: "保留"},
+	"topics.col.trend":    {En: "Recent values", Zh: "近期数值"},
 	"topics.collapse":     {En: "Collapse", Zh: "折叠"},
 	"topics.expand":       {En: "Expand", Zh: "展开"},
 	"topics.dollar":       {En: "not in #", Zh: "# 不含"},
@@ -47,4 +48,14 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"topics.total.title":  {En: "Messages on this topic and every topic below it", Zh: "该主题及其下所有主题的消息"},
 	"topics.retained":     {En: "retained", Zh: "保留"},
 	"topics.empty_level":  {En: "(empty level)", Zh: "（空层级）"},
+
+	"topics.search.label":       {En: "Search topics", Zh: "搜索主题"},
+	"topics.search.placeholder": {En: "part of a topic name, like lobby", Zh: "主题名的一部分，例如 lobby"},
+	"topics.search.count":       {En: "{n} of {total} topics contain “{text}”.", Zh: "{total} 个主题中有 {n} 个包含“{text}”。"},
+	"topics.search.none":        {En: "No topic contains “{text}”.", Zh: "没有主题包含“{text}”。"},
+	"topics.spark":              {En: "{field}: last {n} values, from {min} to {max}", Zh: "{field}：最近 {n} 个值，从 {min} 到 {max}"},
+	"topics.spark.value":        {En: "value", Zh: "数值"},
+	"topics.spark.fields":       {En: "Field drawn", Zh: "绘制的字段"},
+	"topics.lab.subscribe":      {En: "Subscribe in lab", Zh: "在实验室中订阅"},
+	"topics.lab.publish":        {En: "Publish in lab", Zh: "在实验室中发布"},
 })

@@ -107,10 +107,13 @@ func (p *topicsPage) renderTree() goapp.UI {
 	if p.sysErr != nil {
 		sysErr = textEl("p", "", p.sysErr.Error()).Class("notice", "notice-error").Attr("role", "alert")
 	}
-	if len(v.Rows) == 0 {
+	switch {
+	case len(v.Rows) > 0:
+		body = &topicTreeTable{Lang: l, Rows: v.Rows, Selected: p.selected}
+	case p.search != "" && v.Topics > 0:
+		body = textEl("p", "empty", tf(l, "topics.search.none", "text", p.search))
+	default:
 		body = textEl("p", "empty", l.T("topics.none"))
-	} else {
-		body = &topicTreeTable{Lang: l, Rows: v.Rows}
 	}
 	return el("section", "observer-section").ID("topics-tree").Aria("labelledby", "topics-tree-h").Body(
 		textEl("h2", "", l.T("topics.tree")).ID("topics-tree-h"),
@@ -123,6 +126,7 @@ func (p *topicsPage) renderTree() goapp.UI {
 		textEl("p", "caption", l.T("topics.sys.caption")).ID("sys-caption"),
 		sysErr,
 		textEl("p", "summary", strings.ReplaceAll(obsFill(l.T("topics.summary_line"), v.Messages), "{levels}", obsCount(uint64(v.Nodes)))).ID("topics-summary"),
+		p.renderSearch(),
 		capped,
 		dropped,
 		body,
@@ -130,9 +134,31 @@ func (p *topicsPage) renderTree() goapp.UI {
 	)
 }
 
-// topicToggle is the action a row sends when its branch is collapsed or
-// expanded; its value is the row's path.
-const topicToggle = "topics.toggle"
+// renderSearch draws the search box and how many topics it found.
+func (p *topicsPage) renderSearch() goapp.UI {
+	l := p.lang
+	var count goapp.UI
+	if p.search != "" {
+		count = textEl("span", "", tf(l, "topics.search.count",
+			"n", obsCount(uint64(p.view.Found)), "total", obsCount(uint64(p.view.Topics)), "text", p.search)).
+			ID("topics-search-count").Attr("role", "status")
+	}
+	return el("div", "topics-search").Body(
+		textEl("label", "field-label", l.T("topics.search.label")).Attr("for", "topics-search"),
+		goapp.ElemSelfClosing("input").ID("topics-search").Class("filter-input").Attr("type", "search").
+			Attr("value", p.search).Attr("placeholder", l.T("topics.search.placeholder")).OnInput(p.onSearch),
+		count,
+	)
+}
+
+// The actions a row sends: topicToggle when its branch is collapsed or
+// expanded, topicSelect when it is selected, both with the row's path;
+// topicField with a topicFieldChoice.
+const (
+	topicToggle = "topics.toggle"
+	topicSelect = "topics.select"
+	topicField  = "topics.field"
+)
 
 // topicTreeTable is the tree as a table. It and each of its rows are
 // components of their own: go-app redraws one only when its data changed,
@@ -140,8 +166,9 @@ const topicToggle = "topics.toggle"
 type topicTreeTable struct {
 	goapp.Compo
 
-	Lang i18n.Lang
-	Rows []store.TopicRow
+	Lang     i18n.Lang
+	Rows     []store.TopicRow
+	Selected string
 }
 
 // Render draws the table.
@@ -154,21 +181,27 @@ func (t *topicTreeTable) Render() goapp.UI {
 				textEl("th", "num", l.T("topics.col.messages")).Attr("scope", "col"),
 				textEl("th", "num", l.T("topics.col.rate")).Attr("scope", "col"),
 				textEl("th", "", l.T("topics.col.payload")).Attr("scope", "col"),
+				textEl("th", "", l.T("topics.col.trend")).Attr("scope", "col"),
 				textEl("th", "", l.T("topics.col.retained")).Attr("scope", "col"),
 			)),
 			el("tbody", "").Body(
-				goapp.Range(t.Rows).Slice(func(i int) goapp.UI { return &topicTreeRow{Lang: l, Row: t.Rows[i]} }),
+				goapp.Range(t.Rows).Slice(func(i int) goapp.UI {
+					return &topicTreeRow{Lang: l, Row: t.Rows[i], Selected: t.Rows[i].Path == t.Selected}
+				}),
 			),
 		),
 	)
 }
 
-// topicTreeRow is one level of the tree.
+// topicTreeRow is one level of the tree. Its name selects it; a selected
+// row offers to go to the lab with it and to choose the numeric field of
+// its sparkline.
 type topicTreeRow struct {
 	goapp.Compo
 
-	Lang i18n.Lang
-	Row  store.TopicRow
+	Lang     i18n.Lang
+	Row      store.TopicRow
+	Selected bool
 }
 
 // Render draws the row.
@@ -187,16 +220,18 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Dollar {
 		classes = append(classes, "dollar")
 	}
+	if t.Selected {
+		classes = append(classes, "selected")
+	}
 	var toggle, dollar, below, retained goapp.UI
 	if r.Children > 0 {
-		path := r.Path
 		label := l.T("topics.collapse")
 		if r.Collapsed {
 			label = l.T("topics.expand")
 		}
 		toggle = textEl("button", "tree-toggle", map[bool]string{true: "▸", false: "▾"}[r.Collapsed]).Attr("type", "button").
 			Aria("expanded", !r.Collapsed).Aria("label", label+" "+r.Path).Title(label).
-			OnClick(func(ctx goapp.Context, e goapp.Event) { ctx.NewActionWithValue(topicToggle, path) })
+			OnClick(t.onToggle)
 	} else {
 		toggle = el("span", "tree-leaf").Aria("hidden", true)
 	}
@@ -221,11 +256,29 @@ func (t *topicTreeRow) Render() goapp.UI {
 	if r.Topic && r.Count > 0 {
 		payload = payloadPreview(l, r.Preview, r.Binary, r.Cut)
 	}
+	pick := el("button", "topic-name").Attr("type", "button").Aria("expanded", t.Selected).
+		Title(r.Path).Body(textEl("code", "", name)).OnClick(t.onPick)
+	var actions goapp.UI
+	if t.Selected {
+		actions = t.renderLabActions()
+	}
 	return el("tr", "").DataSet("topic", r.Path).Class(classes...).Body(
-		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, textEl("code", "", name).Title(r.Path), dollar),
+		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
 		el("td", "num").Body(count, below),
 		textEl("td", "", obsRate(r.Rate)).Class("num", "rate"),
 		el("td", "").Body(payload),
+		el("td", "trend").Body(t.renderSpark()),
 		el("td", "").Body(retained),
 	)
+}
+
+// onToggle and onPick send the row's action with its path as it is now,
+// not as it was when the button was first drawn: go-app keeps the first
+// handler of an element, and the rows of a live tree change places.
+func (t *topicTreeRow) onToggle(ctx goapp.Context, e goapp.Event) {
+	ctx.NewActionWithValue(topicToggle, t.Row.Path)
+}
+
+func (t *topicTreeRow) onPick(ctx goapp.Context, e goapp.Event) {
+	ctx.NewActionWithValue(topicSelect, t.Row.Path)
 }

@@ -331,6 +331,9 @@ func TestLabBadInputSendsNothing(t *testing.T) {
 	lt.WaitText("#lab-pub-topic-error", "cannot contain + or #")
 	lt.set("#lab-pub-topic", "sensors/a")
 	lt.set("#lab-pub-expiry", "-5")
+	// A property filled in opens the properties, which pushes the button
+	// down: wait for it, or a busy page takes the click where it was.
+	lt.WaitFunc(`document.querySelector(".lab-props").open`)
 	lt.click("#lab-publish")
 	lt.WaitText("#lab-pub-expiry-error", "whole number")
 
@@ -454,4 +457,35 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestLabListsAfterRemoval acts on the rows of the lab's lists after a row
+// above them went away: each row acts on what it shows, not on what was in
+// its place when it was first drawn.
+func TestLabListsAfterRemoval(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLab(t, lab)
+	lt.add("A")
+	lt.connect()
+	for _, f := range []string{"a/#", "b/#", "c/#"} {
+		lt.subscribe(f, "0")
+	}
+	lt.click(`.lab-sub[data-filter="b/#"] .lab-unsubscribe`)
+	lt.WaitText("#lab-sub-result", "Unsubscribed from b/#")
+	lt.WaitFunc(`!document.querySelector('.lab-sub[data-filter="b/#"]')`)
+	lt.click(`.lab-sub[data-filter="c/#"] .lab-unsubscribe`)
+	lt.WaitText("#lab-sub-result", "Unsubscribed from c/#")
+	lt.WaitFunc(`document.querySelectorAll(".lab-sub").length === 1`)
+	if got := lt.Text("#lab-subs"); !strings.Contains(got, "a/#") {
+		t.Errorf("after unsubscribing b/# and c/#, the list reads %q", got)
+	}
+
+	lt.add("B")
+	lt.add("C")
+	lt.pick("A")
+	lt.click("#lab-remove")
+	lt.WaitFunc(`!document.querySelector('` + clientItem("A") + `')`)
+	lt.pick("C")
+	lt.pick("B")
 }

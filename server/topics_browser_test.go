@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/mqttlab/mqttlab/internal/browsertest"
@@ -109,4 +110,179 @@ func TestTopicsPage(t *testing.T) {
 	tab.WaitFunc(`!document.querySelector('#broker-clients tr[data-client^="topics-"]')`)
 
 	checkPageClean(t, tab)
+}
+
+// rowOf returns the path of the first row of the tree whose topic matches
+// the JavaScript regular expression re, waiting for one.
+func rowOf(t *testing.T, tab *browsertest.Tab, re string) string {
+	t.Helper()
+	find := `[...document.querySelectorAll("#topic-tree tr[data-topic]")].map(r => r.dataset.topic).find(p => ` + re + `.test(p))`
+	tab.WaitFunc(find)
+	path, err := browsertest.Eval[string](tab, find)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// sparkOf returns how many values the sparkline of the row of path
+// draws, and the field it draws.
+func sparkOf(t *testing.T, tab *browsertest.Tab, path string) (points int, field string) {
+	t.Helper()
+	got, err := browsertest.Eval[[]any](tab, `(() => {
+		const s = document.querySelector('#topic-tree tr[data-topic=`+jsQuote(path)+`] .topic-spark');
+		if (!s) return [0, ""];
+		const pts = s.querySelector("polyline").getAttribute("points").trim();
+		return [pts === "" ? 0 : pts.split(" ").length, s.dataset.field];
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(got[0].(float64)), got[1].(string)
+}
+
+// press clicks the element matching selector from JavaScript, once
+// visible: rows of the live tree move as topics appear, and a click at the
+// place an element was a moment ago can land on another.
+func press(t *testing.T, tab *browsertest.Tab, selector string) {
+	t.Helper()
+	tab.WaitVisible(selector)
+	if _, err := browsertest.Eval[bool](tab, `(document.querySelector(`+jsQuote(selector)+`).click(), true)`); err != nil {
+		t.Fatalf("clicking %s: %v", selector, err)
+	}
+}
+
+// rowSelector is the selector of the tree's row of path.
+func rowSelector(path string) string { return `#topic-tree tr[data-topic=` + jsQuote(path) + `]` }
+
+// TestTopicsDemo opens /topics on the demo fleet: the building's tree with
+// sparklines of its telemetry, a search that narrows it, and a topic taken
+// to the lab, subscribed to there and received.
+func TestTopicsDemo(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "demo")
+	tab := browsertest.NewTab(t)
+	tab.Navigate(lab.URL + "/topics")
+	tab.WaitApp(appReady + " #topics-tree")
+
+	// The demo's tree: the building, its zones, their devices.
+	for _, zone := range []string{"lobby", "office", "lab", "utility", "courtyard"} {
+		tab.WaitVisible(rowSelector("building/" + zone))
+	}
+	// Numeric telemetry gets a sparkline of its first numeric field: JSON
+	// from the thermostats, CSV columns from the power meter; the doors'
+	// plain text does not.
+	thermo := rowOf(t, tab, `/^building\/lobby\/thermostat\/[^/]+\/telemetry$/`)
+	power := rowOf(t, tab, `/^building\/utility\/power\/[^/]+\/telemetry$/`)
+	door := rowOf(t, tab, `/^building\/lobby\/door\/[^/]+\/state$/`)
+	tab.WaitFunc(`document.querySelector('` + rowSelector(power) + ` .topic-spark polyline')?.getAttribute("points").split(" ").length >= 2`)
+	tab.WaitVisible(rowSelector(thermo) + ` .topic-spark`)
+	if n, field := sparkOf(t, tab, thermo); n < 1 || field != "temperature_c" {
+		t.Errorf("%s: sparkline of %d values of %q, want temperature_c", thermo, n, field)
+	}
+	if _, field := sparkOf(t, tab, power); field != "#1" {
+		t.Errorf("%s: sparkline of %q, want the first column #1", power, field)
+	}
+	if n, _ := sparkOf(t, tab, door); n != 0 {
+		t.Errorf("%s (text) has a sparkline of %d values", door, n)
+	}
+	// Selecting the thermostat offers its numeric fields; choosing one
+	// draws it.
+	press(t, tab, rowSelector(thermo)+` .topic-name`)
+	press(t, tab, rowSelector(thermo)+` .chip[data-field="humidity_pct"]`)
+	tab.WaitVisible(rowSelector(thermo) + ` .topic-spark[data-field="humidity_pct"]`)
+	press(t, tab, rowSelector(thermo)+` .topic-name`) // unselect
+	tab.WaitFunc(`!document.querySelector("#topic-subscribe")`)
+
+	// Search narrows the tree to the topics containing the text, with the
+	// levels above them, and counts them.
+	tab.Type("#topics-search", "LOBBY/door")
+	tab.WaitText("#topics-search-count", "contain “LOBBY/door”")
+	// The rows and the count, read at once: a new topic could come
+	// between two reads.
+	shown, err := browsertest.Eval[[]any](tab, `[
+		[...document.querySelectorAll("#topic-tree tr[data-topic]")].map(r => r.dataset.topic),
+		document.querySelector("#topics-search-count").textContent]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, _ := shown[1].(string)
+	// Only the doors' topics (state and status) are counted, not the
+	// levels above them.
+	found := 0
+	for _, v := range shown[0].([]any) {
+		p, _ := v.(string)
+		switch {
+		case strings.HasPrefix(p, "building/lobby/door/") && strings.Count(p, "/") == 4:
+			found++
+		case p == "building" || p == "building/lobby" || strings.HasPrefix(p, "building/lobby/door"):
+		default:
+			t.Errorf("searching LOBBY/door shows %s", p)
+		}
+	}
+	if found == 0 || !strings.HasPrefix(count, fmt.Sprint(found, " of ")) {
+		t.Errorf("search shows %d door states and says %q", found, count)
+	}
+	setSearch(t, tab, "no-such-topic")
+	tab.WaitText("#topics-tree", "No topic contains “no-such-topic”.")
+	setSearch(t, tab, "")
+	tab.WaitVisible(rowSelector(power))
+
+	// A topic taken to the lab: a new client, connected, with the filter
+	// filled in; subscribing brings the topic's messages.
+	press(t, tab, rowSelector(power)+` .topic-name`)
+	press(t, tab, "#topic-subscribe")
+	tab.WaitApp(appReady + " .lab")
+	tab.WaitVisible(`#lab-status[data-status="connected"]`)
+	if v, _ := browsertest.Eval[string](tab, `document.querySelector("#lab-sub-filter").value`); v != power {
+		t.Errorf("the lab's filter reads %q, want %q", v, power)
+	}
+	if id, _ := browsertest.Eval[string](tab, `document.activeElement.id`); id != "lab-sub-filter" {
+		t.Errorf("the focus is on %q, want the filter", id)
+	}
+	press(t, tab, "#lab-subscribe")
+	tab.WaitText("#lab-sub-result", power)
+	tab.WaitText("#lab-log .lab-msg-topic", power)
+
+	// Back on the topics page, a retained door state goes to the same
+	// client's publish form, with its payload.
+	tab.Click(`.app-nav a[href="/topics"]`)
+	tab.WaitVisible(rowSelector(door))
+	press(t, tab, rowSelector(door)+` .topic-name`)
+	tab.WaitVisible("#topic-publish")
+	// The payload shown and the click at once: the door may change in
+	// between.
+	state, err := browsertest.Eval[string](tab, `(() => {
+		const s = document.querySelector('`+rowSelector(door)+` .preview').textContent;
+		document.querySelector("#topic-publish").click();
+		return s;
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != "open" && state != "closed" {
+		t.Errorf("the door's payload reads %q, want open or closed", state)
+	}
+	tab.WaitApp(appReady + " .lab")
+	tab.WaitFunc(`document.querySelector("#lab-pub-topic")?.value === ` + jsQuote(door))
+	if v, _ := browsertest.Eval[string](tab, `document.querySelector("#lab-pub-payload").value`); v != state {
+		t.Errorf("the lab's payload reads %q, want %q", v, state)
+	}
+	if n, _ := browsertest.Eval[int](tab, `document.querySelectorAll(".lab-client").length`); n != 1 {
+		t.Errorf("%d lab clients, want the one made before", n)
+	}
+	checkPageClean(t, tab)
+}
+
+// setSearch replaces the text of the topics search.
+func setSearch(t *testing.T, tab *browsertest.Tab, text string) {
+	t.Helper()
+	if _, err := browsertest.Eval[bool](tab, `(() => {
+		const e = document.querySelector("#topics-search");
+		e.value = `+jsQuote(text)+`;
+		e.dispatchEvent(new Event("input", {bubbles: true}));
+		return true;
+	})()`); err != nil {
+		t.Fatal(err)
+	}
 }

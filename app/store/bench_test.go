@@ -36,7 +36,22 @@ func BenchmarkTopicTreeView(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		tr.View("site/+/room/+/temp", nil, 400)
+		tr.View(TreeQuery{Filter: "site/+/room/+/temp", Limit: 400})
+	}
+}
+
+// BenchmarkTopicTreeSearch is the cost of laying out a full tree narrowed
+// by a search, done on every key the user types.
+func BenchmarkTopicTreeSearch(b *testing.B) {
+	tr := NewTopicTree(2000)
+	at := time.Now()
+	for i := range 2000 {
+		tr.Add(fmt.Sprintf("site/%d/room/%d/temp", i%10, i), []byte(`{"t":21.5,"h":40}`), false, at)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		tr.View(TreeQuery{Search: "room/1", Limit: 400})
 	}
 }
 

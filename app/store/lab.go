@@ -165,6 +165,7 @@ type Lab struct {
 	defaultURL string
 	version    uint64
 	save       func([]byte)
+	prefill    *Prefill // what another page asked the lab page to fill in
 }
 
 // labClient is one client of the lab; its fields are guarded by Lab.mu.

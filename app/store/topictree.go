@@ -12,10 +12,11 @@ import (
 
 // TopicTree is the live topic tree of the topics page: every topic its
 // observer saw, level by level, with message counts, rates, the last
-// payload and whether the topic has a retained message. It holds at most
-// a fixed number of levels (nodes): messages on topics that would need
-// more are counted, not placed, so a broker with millions of topics cannot
-// exhaust the page. Safe for concurrent use.
+// payload, the newest values of numeric payloads and whether the topic has
+// a retained message. It holds at most a fixed number of levels (nodes):
+// messages on topics that would need more are counted, not placed, so a
+// broker with millions of topics cannot exhaust the page. Safe for
+// concurrent use.
 type TopicTree struct {
 	mu       sync.Mutex
 	version  uint64
@@ -29,6 +30,7 @@ type TopicTree struct {
 
 type tnode struct {
 	children  map[string]*tnode
+	path      string // the topic name of the level
 	count     uint64 // messages on this very topic
 	total     uint64 // on this topic and every topic below it
 	prevTotal uint64 // total at the last tick
@@ -39,6 +41,8 @@ type tnode struct {
 	size      int
 	retained  bool
 	last      time.Time
+	nums      []series // the numeric fields of its payloads
+	found     bool     // the search matches it or a level below (View)
 }
 
 // NewTopicTree makes a tree of at most maxNodes topic levels.
@@ -57,6 +61,8 @@ func (t *TopicTree) Version() uint64 {
 // marks the topic, an empty retained one (which deletes the broker's)
 // clears the mark.
 func (t *TopicTree) Add(topic string, payload []byte, retain bool, at time.Time) {
+	var buf [SparkFields]NumField
+	nums := Numbers(buf[:0], payload)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.version++
@@ -90,7 +96,10 @@ func (t *TopicTree) Add(topic string, payload []byte, retain bool, at time.Time)
 			if n.children == nil {
 				n.children = map[string]*tnode{}
 			}
-			c = &tnode{}
+			c = &tnode{path: topic[:len(topic)-len(rest)]}
+			if more {
+				c.path = c.path[:len(c.path)-1]
+			}
 			n.children[l] = c
 			t.nodes++
 		}
@@ -101,6 +110,7 @@ func (t *TopicTree) Add(topic string, payload []byte, retain bool, at time.Time)
 	n.size = len(payload)
 	n.preview, n.binary, n.cut = Preview(payload)
 	n.last = at
+	n.addNumbers(nums)
 	if retain {
 		n.retained = len(payload) > 0
 	}
@@ -186,6 +196,12 @@ type TopicRow struct {
 	// Match says the filter matches this topic; Inside that it matches
 	// some topic below this level.
 	Match, Inside bool
+	// Spark is the newest values of the numeric field Field of the
+	// topic's payloads, oldest first; Fields names its numeric fields
+	// when it has several (see Numbers).
+	Spark  []float64
+	Field  string
+	Fields []string
 }
 
 // TreeView is the tree laid out as rows, for one rendering.
@@ -201,6 +217,9 @@ type TreeView struct {
 	// Matches is the number of topics the filter matches, in the whole
 	// tree (collapsed or hidden rows too).
 	Matches int
+	// Topics is the number of topics in the tree (levels with messages
+	// of their own), Found how many of them contain the search.
+	Topics, Found int
 	// FilterErr says why the filter is not valid; nothing is highlighted
 	// then.
 	FilterErr error
@@ -219,44 +238,65 @@ func CheckFilter(filter string) (string, error) {
 	return filter, nil
 }
 
+// TreeQuery is what a view of the tree shows.
+type TreeQuery struct {
+	// Filter is a topic filter whose matches are highlighted ("": none).
+	Filter string
+	// Search leaves only the topics whose name contains it, ignoring
+	// case, and the levels above them ("": every topic).
+	Search string
+	// Collapsed are the paths whose levels below are hidden.
+	Collapsed map[string]bool
+	// Fields chooses the numeric field a topic's sparkline shows, by path
+	// (the first field of topics not in it).
+	Fields map[string]string
+	// Limit is the number of rows at most.
+	Limit int
+}
+
 // View lays the tree out as rows, depth first in the order of level names,
-// up to limit rows, skipping what is below the collapsed paths, and
-// highlights the topics filter matches (an empty filter highlights
-// nothing).
-func (t *TopicTree) View(filter string, collapsed map[string]bool, limit int) TreeView {
+// up to q.Limit rows, skipping what is below the collapsed paths and what
+// the search leaves out, and highlights the topics the filter matches.
+func (t *TopicTree) View(q TreeQuery) TreeView {
 	var match string
 	var ferr error
-	if filter != "" {
-		match, ferr = CheckFilter(filter)
+	if q.Filter != "" {
+		match, ferr = CheckFilter(q.Filter)
 	}
+	search := strings.ToLower(q.Search)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	v := TreeView{Nodes: t.nodes, MaxNodes: t.maxNodes, Capped: t.capped, Messages: t.messages, FilterErr: ferr}
-	var walk func(n *tnode, path string, depth int, rowsOn bool) bool
-	walk = func(n *tnode, path string, depth int, rowsOn bool) bool {
+	if search != "" {
+		t.root.mark(search, &v.Found)
+	}
+	var walk func(n *tnode, depth int, rowsOn bool) bool
+	walk = func(n *tnode, depth int, rowsOn bool) bool {
 		inside := false
 		for _, name := range slices.Sorted(maps.Keys(n.children)) {
 			c := n.children[name]
-			p := name
-			if depth > 0 {
-				p = path + "/" + name
-			}
+			p := c.path
 			row := TopicRow{Path: p, Name: name, Depth: depth, Count: c.count, Total: c.total, Rate: c.rate,
 				Preview: c.preview, Binary: c.binary, Cut: c.cut, Size: c.size, Retained: c.retained,
-				Topic: c.count > 0 || c.retained, Children: len(c.children), Collapsed: collapsed[p],
+				Topic: c.count > 0 || c.retained, Children: len(c.children), Collapsed: q.Collapsed[p],
 				Dollar: depth == 0 && strings.HasPrefix(name, "$")}
 			row.Match = match != "" && row.Topic && protocol.Match(match, p)
 			if row.Match {
 				v.Matches++
 			}
+			if row.Topic {
+				v.Topics++
+			}
+			on := rowsOn && (search == "" || c.found)
 			at := -1
-			if rowsOn && len(v.Rows) < limit {
+			if on && len(v.Rows) < q.Limit {
 				at = len(v.Rows)
+				c.sparkRow(&row, q.Fields[p])
 				v.Rows = append(v.Rows, row)
-			} else if rowsOn {
+			} else if on {
 				v.Hidden++
 			}
-			below := walk(c, p, depth+1, rowsOn && !row.Collapsed)
+			below := walk(c, depth+1, on && !row.Collapsed)
 			if at >= 0 {
 				v.Rows[at].Inside = below
 			}
@@ -264,6 +304,22 @@ func (t *TopicTree) View(filter string, collapsed map[string]bool, limit int) Tr
 		}
 		return inside
 	}
-	walk(&t.root, "", 0, true)
+	walk(&t.root, 0, true)
 	return v
+}
+
+// mark sets found on the levels whose topic name contains text (in lower
+// case) and on the levels above them, counts in *topics the topics found,
+// and reports whether it found any level below n.
+func (n *tnode) mark(text string, topics *int) bool {
+	found := false
+	for _, c := range n.children {
+		hit := strings.Contains(strings.ToLower(c.path), text)
+		if hit && (c.count > 0 || c.retained) {
+			*topics++
+		}
+		c.found = c.mark(text, topics) || hit
+		found = found || c.found
+	}
+	return found
 }

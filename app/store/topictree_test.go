@@ -25,7 +25,7 @@ func TestTopicTreeCounts(t *testing.T) {
 	tr.Add("home", []byte("x"), false, at)
 	tr.Add("$SYS/broker/uptime", []byte("5 seconds"), true, at)
 
-	v := tr.View("", nil, 100)
+	v := tr.View(TreeQuery{Limit: 100})
 	var paths []string
 	for _, r := range v.Rows {
 		paths = append(paths, r.Path)
@@ -64,7 +64,7 @@ func TestTopicTreeCounts(t *testing.T) {
 
 	// An empty retained message deletes the retained one.
 	tr.Add("home/hall/temp", nil, true, at)
-	if r := rowsByPath(tr.View("", nil, 100))["home/hall/temp"]; r.Retained {
+	if r := rowsByPath(tr.View(TreeQuery{Limit: 100}))["home/hall/temp"]; r.Retained {
 		t.Error("home/hall/temp still retained after an empty retained message")
 	}
 }
@@ -78,7 +78,7 @@ func TestTopicTreeCap(t *testing.T) {
 	tr.Add("a/e", nil, false, at)   // no room
 	tr.Add("x/y/z", nil, false, at) // no room, and no half-made branch
 	tr.Add("a/b/c", nil, false, at) // known: counted
-	v := tr.View("", nil, 100)
+	v := tr.View(TreeQuery{Limit: 100})
 	if v.Nodes != 4 || v.Capped != 2 || v.Messages != 5 || len(v.Rows) != 4 {
 		t.Fatalf("nodes %d capped %d messages %d rows %d; want 4, 2, 5, 4", v.Nodes, v.Capped, v.Messages, len(v.Rows))
 	}
@@ -90,11 +90,11 @@ func TestTopicTreeCap(t *testing.T) {
 	}
 
 	tr.RemoveRoot("a")
-	if v := tr.View("", nil, 100); v.Nodes != 0 || len(v.Rows) != 0 {
+	if v := tr.View(TreeQuery{Limit: 100}); v.Nodes != 0 || len(v.Rows) != 0 {
 		t.Errorf("after RemoveRoot: nodes %d rows %d", v.Nodes, len(v.Rows))
 	}
 	tr.Add("x/y/z", nil, false, at)
-	if v := tr.View("", nil, 100); v.Nodes != 3 {
+	if v := tr.View(TreeQuery{Limit: 100}); v.Nodes != 3 {
 		t.Errorf("room is not made again by RemoveRoot: nodes %d", v.Nodes)
 	}
 }
@@ -123,7 +123,7 @@ func TestTopicTreeFilter(t *testing.T) {
 		{"home/te+", nil, true},
 		{"$share/g", nil, true},
 	} {
-		v := tr.View(tc.filter, nil, 100)
+		v := tr.View(TreeQuery{Filter: tc.filter, Limit: 100})
 		var got []string
 		for _, r := range v.Rows {
 			if r.Match {
@@ -140,13 +140,13 @@ func TestTopicTreeFilter(t *testing.T) {
 
 	// Collapsed levels hide their rows but still count their matches, and
 	// say a match is inside.
-	v := tr.View("home/+/temp", map[string]bool{"home": true}, 100)
+	v := tr.View(TreeQuery{Filter: "home/+/temp", Collapsed: map[string]bool{"home": true}, Limit: 100})
 	rows := rowsByPath(v)
 	if _, shown := rows["home/hall"]; shown || !rows["home"].Collapsed || !rows["home"].Inside || v.Matches != 2 {
 		t.Errorf("collapsed home: rows %v, matches %d", v.Rows, v.Matches)
 	}
 	// A row limit leaves rows out and says how many.
-	v = tr.View("", nil, 3)
+	v = tr.View(TreeQuery{Limit: 3})
 	if len(v.Rows) != 3 || v.Hidden != 11-3 {
 		t.Errorf("limit 3: %d rows, %d hidden; want 3 and 8", len(v.Rows), v.Hidden)
 	}
@@ -165,7 +165,7 @@ func TestTopicTreeRates(t *testing.T) {
 	if tr.Version() == v0 {
 		t.Error("a rate changed and the version did not")
 	}
-	rows := rowsByPath(tr.View("", nil, 10))
+	rows := rowsByPath(tr.View(TreeQuery{Limit: 10}))
 	if rows["a/b"].Rate != 5 || rows["a"].Rate != 5 {
 		t.Errorf("rates after 10 messages in 1 s: a %v, a/b %v; want 5 (smoothed)", rows["a"].Rate, rows["a/b"].Rate)
 	}
@@ -175,7 +175,7 @@ func TestTopicTreeRates(t *testing.T) {
 	}
 	v1 := tr.Version()
 	tr.Tick(t0.Add(2 * time.Second))
-	if r := rowsByPath(tr.View("", nil, 10))["a/b"].Rate; r != 0 {
+	if r := rowsByPath(tr.View(TreeQuery{Limit: 10}))["a/b"].Rate; r != 0 {
 		t.Errorf("rate %v after 40 quiet seconds, want 0", r)
 	}
 	if tr.Version() != v1 {
@@ -201,6 +201,36 @@ func TestPreview(t *testing.T) {
 		text, binary, cut := Preview([]byte(tc.in))
 		if text != tc.text || binary != tc.binary || cut != tc.cut {
 			t.Errorf("Preview(%q) = %q, %v, %v; want %q, %v, %v", tc.in, text, binary, cut, tc.text, tc.binary, tc.cut)
+		}
+	}
+}
+
+// TestTopicTreeEmptyLevels: a topic may start or end with '/' or hold
+// "//"; each empty level is a row with the path of its own, which the
+// search reads.
+func TestTopicTreeEmptyLevels(t *testing.T) {
+	t.Parallel()
+	tr := NewTopicTree(100)
+	at := time.Unix(1000, 0)
+	for _, topic := range []string{"/a", "a//b", "a/"} {
+		tr.Add(topic, []byte("1"), false, at)
+	}
+	for _, tc := range []struct {
+		search, rows string
+		found        int
+	}{
+		{"", " /a a a/ a//b", 0},
+		{"/b", "a a/ a//b", 1},
+		{"a/", "a a/ a//b", 2},
+		{"/a", " /a", 1},
+	} {
+		v := tr.View(TreeQuery{Search: tc.search, Limit: 100})
+		var paths []string
+		for _, r := range v.Rows {
+			paths = append(paths, r.Path)
+		}
+		if got := strings.Join(paths, " "); got != tc.rows || v.Found != tc.found || v.Topics != 3 {
+			t.Errorf("search %q: rows %q, found %d of %d; want %q, %d of 3", tc.search, got, v.Found, v.Topics, tc.rows, tc.found)
 		}
 	}
 }
