@@ -72,8 +72,8 @@ type probe struct {
 // go.work file to the module under test so the programs build against its
 // working tree.
 type workspace struct {
-	dir              string
-	env              []string
+	dir     string
+	env     []string
 	ldflags string
 	gcflags []string
 }
