@@ -2,11 +2,9 @@ package main
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -25,15 +23,7 @@ const appDir = "wasm"
 // module, the largest packages and, when asked, the largest functions.
 // over says whether the target was missed.
 func measureApp(w io.Writer, o options) (over bool, err error) {
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return false, fmt.Errorf("go env GOMOD: %w", err)
-	}
-	modFile := strings.TrimSpace(string(gomod))
-	if modFile == "" || modFile == os.DevNull {
-		return false, errors.New("run wasmsize inside the mqttlab module (go env GOMOD is empty)")
-	}
-	modPath, err := modulePath(modFile)
+	modFile, modPath, err := thisModule()
 	if err != nil {
 		return false, err
 	}

@@ -89,15 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // measure builds and reports; over says whether the target was missed.
 func measure(w io.Writer, o options) (over bool, err error) {
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return false, fmt.Errorf("go env GOMOD: %w", err)
-	}
-	modFile := strings.TrimSpace(string(gomod))
-	if modFile == "" || modFile == os.DevNull {
-		return false, errors.New("run wasmsize inside the mqttlab module (go env GOMOD is empty)")
-	}
-	modPath, err := modulePath(modFile)
+	modFile, modPath, err := thisModule()
 	if err != nil {
 		return false, err
 	}
@@ -247,4 +239,19 @@ func signed(n int) string {
 		return "+" + commas(n)
 	}
 	return commas(n)
+}
+
+// thisModule returns the go.mod file of the module wasmsize runs in and
+// the module's path.
+func thisModule() (modFile, modPath string, err error) {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	modFile = strings.TrimSpace(string(gomod))
+	if modFile == "" || modFile == os.DevNull {
+		return "", "", errors.New("run wasmsize inside the mqttlab module (go env GOMOD is empty)")
+	}
+	modPath, err = modulePath(modFile)
+	return modFile, modPath, err
 }
