@@ -41,9 +41,9 @@ func (p *homePage) nextLesson() (lessonDef, bool, bool) {
 // Render draws the page inside the shell.
 func (p *homePage) Render() goapp.UI {
 	l := p.lang
-	start := goapp.A().ID("home-start").Class("button", "button-primary").Href("/lessons").Text(l.T("home.start_lesson"))
+	start := textEl("a", "button button-primary", l.T("home.start_lesson")).ID("home-start").Attr("href", "/lessons")
 	if next, started, ok := p.nextLesson(); ok {
-		start = start.Href("/lessons/" + next.Slug)
+		start = start.Attr("href", "/lessons/"+next.Slug)
 		if started {
 			start = start.Text(strings.Replace(l.T("home.continue"), "{title}", l.T(next.Key+".title"), 1))
 		}
@@ -59,19 +59,17 @@ func (p *homePage) Render() goapp.UI {
 					el("div", "hero-actions").
 						Body(
 							start,
-							goapp.A().Class("button").Href("/lab").Text(l.T("home.open_lab")),
+							textEl("a", "button", l.T("home.open_lab")).Attr("href", "/lab"),
 						),
 				),
-			goapp.Section().
-				Class("home-path").
+			el("section", "home-path").
 				Aria("labelledby", "path-heading").
 				Body(
-					goapp.H2().ID("path-heading").Text(l.T("home.path")),
-					goapp.P().Class("caption").Text(l.T("lessons.summary")),
+					textEl("h2", "", l.T("home.path")).ID("path-heading"),
+					textEl("p", "caption", l.T("lessons.summary")),
 					&lessonPath{Lang: l, Progress: p.progress},
 				),
-			goapp.Section().
-				Class("sections").
+			el("section", "sections").
 				Aria("labelledby", "sections-heading").
 				Body(
 					textEl("h2", "", l.T("home.sections")).ID("sections-heading"),

@@ -153,15 +153,15 @@ func (e *historyExperiment) Render() goapp.UI {
 	l := e.lang
 	years := make([]goapp.UI, len(historyYears))
 	for i, y := range historyYears {
-		years[i] = goapp.Li().Class("history-event").Body(
-			goapp.Span().Class("history-year").Text(y),
-			goapp.P().Text(l.T("lesson.history.y"+y)),
+		years[i] = el("li", "history-event").Body(
+			textEl("span", "history-year", y),
+			textEl("p", "", l.T("lesson.history.y"+y)),
 		)
 	}
-	return goapp.Div().Class("lesson-lab").Body(
-		goapp.Ol().ID("history-timeline").Class("history-timeline").Aria("label", l.T("lesson.history.timeline")).Body(years...),
+	return el("div", "lesson-lab").Body(
+		el("ol", "history-timeline").ID("history-timeline").Aria("label", l.T("lesson.history.timeline")).Body(years...),
 		lessonSteps(l, "lesson.history", 2),
-		goapp.Div().Class("lesson-buttons", "history-form").Body(
+		el("div", "lesson-buttons history-form").Body(
 			textField(l, "history-topic", l.T("lesson.history.topic"), e.topic, nil, false, func(s string) { e.topic = s }),
 			textField(l, "history-payload", l.T("lesson.history.payload"), e.payload, nil, false, func(s string) { e.payload = s }),
 			button("history-encode", l.T("lesson.history.encode"), false, e.onEncode).Class("button-primary"),
@@ -180,29 +180,28 @@ func (e *historyExperiment) renderPacket(l i18n.Lang, p int) goapp.UI {
 		fields := make([]goapp.UI, len(pk.ex[i].Fields))
 		for k, f := range pk.ex[i].Fields {
 			dif := pk.differs(i, f)
-			b := goapp.Button().Type("button").Class("history-field").
+			fields[k] = el("button", "history-field").Attr("type", "button").
 				DataSet("version", v.String()).DataSet("key", f.Key).DataSet("diff", strconv.FormatBool(dif)).
 				Aria("pressed", e.picked.v == i && e.picked.p == p && e.picked.f == k).
 				OnClick(e.pick(i, p, k, dif)).
 				Body(
-					goapp.Span().Class("history-field-name").Text(historyFieldName(l, f)),
-					goapp.Code().Class("history-field-bytes").Text(hexBytes(fieldBytes(pk.raw[i], f))),
+					textEl("span", "history-field-name", historyFieldName(l, f)),
+					textEl("code", "history-field-bytes", hexBytes(fieldBytes(pk.raw[i], f))),
 				)
-			fields[k] = b
 		}
-		cols[i] = goapp.Div().Class("history-col").DataSet("version", v.String()).Body(
-			goapp.H3().Text("MQTT "+v.String()+" · "+pk.name+" · "+
+		cols[i] = el("div", "history-col").DataSet("version", v.String()).Body(
+			textEl("h3", "", "MQTT "+v.String()+" · "+pk.name+" · "+
 				tf(l, "lesson.history.bytes", "n", strconv.Itoa(len(pk.raw[i])))),
-			goapp.Div().Class("history-fields").Body(fields...),
+			el("div", "history-fields").Body(fields...),
 		)
 	}
-	return goapp.Div().Class("history-versions").DataSet("packet", pk.name).Body(cols...)
+	return el("div", "history-versions").DataSet("packet", pk.name).Body(cols...)
 }
 
 // renderPicked explains the field the learner picked.
 func (e *historyExperiment) renderPicked(l i18n.Lang) goapp.UI {
 	if e.picked.v < 0 {
-		return goapp.P().ID("history-picked").Class("caption").Text(l.T("lesson.history.pick"))
+		return textEl("p", "caption", l.T("lesson.history.pick")).ID("history-picked")
 	}
 	pk := &e.packets[e.picked.p]
 	f := pk.ex[e.picked.v].Fields[e.picked.f]
@@ -213,11 +212,11 @@ func (e *historyExperiment) renderPicked(l i18n.Lang) goapp.UI {
 			note = l.T(k)
 		}
 	}
-	return goapp.Div().ID("history-picked").Class("history-picked").DataSet("diff", strconv.FormatBool(e.picked.isDif)).Body(
-		goapp.H3().Text(historyFieldName(l, f)+" · MQTT "+historyVersions[e.picked.v].String()+" "+pk.name),
-		goapp.P().Body(goapp.Code().Text(hexBytes(fieldBytes(pk.raw[e.picked.v], f))), goapp.Text(" = "+f.Value)),
-		goapp.P().Class("history-note").Text(note),
-		goapp.P().Class("caption").Text(f.Meaning+" ("+f.Spec+")"),
+	return el("div", "history-picked").ID("history-picked").DataSet("diff", strconv.FormatBool(e.picked.isDif)).Body(
+		textEl("h3", "", historyFieldName(l, f)+" · MQTT "+historyVersions[e.picked.v].String()+" "+pk.name),
+		el("p", "").Body(textEl("code", "", hexBytes(fieldBytes(pk.raw[e.picked.v], f))), goapp.Text(" = "+f.Value)),
+		textEl("p", "history-note", note),
+		textEl("p", "caption", f.Meaning+" ("+f.Spec+")"),
 	)
 }
 

@@ -177,20 +177,20 @@ func (b *lessonBase) renderExp(secs []expSection, checks ...checkItem) goapp.UI 
 		body = append(body, renderSection(b.lang, &secs[i]))
 	}
 	body = append(body, errorLine(b.lang, "lesson-exp", b.err), checkList(checks))
-	return goapp.Div().Class("exp").Body(body...)
+	return el("div", "exp").Body(body...)
 }
 
 func renderSection(lang i18n.Lang, s *expSection) goapp.UI {
 	var parts []goapp.UI
 	if s.Title != "" {
-		parts = append(parts, goapp.H3().Text(s.Title))
+		parts = append(parts, textEl("h3", "", s.Title))
 	}
 	if len(s.Controls) > 0 {
 		ctls := make([]goapp.UI, len(s.Controls))
 		for i := range s.Controls {
 			ctls[i] = renderControl(&s.Controls[i])
 		}
-		parts = append(parts, goapp.Div().Class("exp-controls").Body(ctls...))
+		parts = append(parts, el("div", "exp-controls").Body(ctls...))
 	}
 	for i := range s.Lists {
 		parts = append(parts, renderList(&s.Lists[i]))
@@ -198,19 +198,19 @@ func renderSection(lang i18n.Lang, s *expSection) goapp.UI {
 	if len(s.Diagrams) > 0 {
 		ds := make([]goapp.UI, len(s.Diagrams))
 		for i, d := range s.Diagrams {
-			ds[i] = goapp.Div().Class("sequence").DataSet("client", d.Name).Body(
-				goapp.H3().Text(d.Name),
+			ds[i] = el("div", "sequence").DataSet("client", d.Name).Body(
+				textEl("h3", "", d.Name),
 				&sequenceDiagram{Lang: lang, Client: d.Name, Packets: d.Packets},
 			)
 		}
-		parts = append(parts, goapp.Div().Class("exp-seqs").Body(ds...))
+		parts = append(parts, el("div", "exp-seqs").Body(ds...))
 	}
 	parts = append(parts, s.Extra...)
-	d := goapp.Div().ID(s.ID).Body(parts...)
+	class := ""
 	if s.Title != "" {
-		d = d.Class("lab-card", "exp-card")
+		class = "lab-card exp-card"
 	}
-	return d
+	return el("div", class).ID(s.ID).Body(parts...)
 }
 
 func renderControl(c *expControl) goapp.UI {
@@ -227,20 +227,20 @@ func renderControl(c *expControl) goapp.UI {
 func renderList(x *expList) goapp.UI {
 	items := make([]goapp.UI, 0, len(x.Lines)+1)
 	for _, ln := range x.Lines {
-		li := goapp.Li().Text(ln.Text)
+		class := ""
 		if ln.Alert {
-			li = li.Class("exp-alert")
+			class = "exp-alert"
 		}
-		items = append(items, li)
+		items = append(items, textEl("li", class, ln.Text))
 	}
 	if len(items) == 0 && x.Empty != "" {
-		items = append(items, goapp.Li().Class("lab-empty").Text(x.Empty))
+		items = append(items, textEl("li", "lab-empty", x.Empty))
 	}
 	var title goapp.UI
 	if x.Title != "" {
-		title = goapp.P().Class("exp-list-title").Text(x.Title)
+		title = textEl("p", "exp-list-title", x.Title)
 	}
-	return goapp.Div().Body(title, goapp.Ul().ID(x.ID).Class("exp-lines").Body(items...))
+	return el("div", "").Body(title, el("ul", "exp-lines").ID(x.ID).Body(items...))
 }
 
 // checkItem is one step of an experiment's checklist.
@@ -258,9 +258,9 @@ func checkList(items []checkItem) goapp.UI {
 		if it.ok {
 			mark = "✓ "
 		}
-		lis[i] = goapp.Li().ID(it.id).DataSet("ok", it.ok).Text(mark + it.text)
+		lis[i] = textEl("li", "", mark+it.text).ID(it.id).DataSet("ok", it.ok)
 	}
-	return goapp.Ul().Class("exp-checks").Body(lis...)
+	return el("ul", "exp-checks").Body(lis...)
 }
 
 // lastPackets returns the packets a sequence diagram shows: the newest.

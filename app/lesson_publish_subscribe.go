@@ -70,11 +70,11 @@ func pubsubDone(ps []store.Packet) bool {
 func (e *pubsubExperiment) Render() goapp.UI {
 	l := e.lang
 	routes, _, _ := e.tele.view("")
-	return goapp.Div().Class("lesson-lab").Body(
+	return el("div", "lesson-lab").Body(
 		lessonSteps(l, "lesson.pubsub", 3),
-		goapp.Div().Class("lesson-parties").Body(
+		el("div", "lesson-parties").Body(
 			lessonParty(l, "pubsub-bell", l.T("lesson.pubsub.bell"), pubsubBell,
-				goapp.P().Body(goapp.Text(l.T("lessons.publishes_to")+" "), goapp.Code().Text(pubsubTopic())),
+				publishesTo(l, pubsubTopic()),
 				button("pubsub-ring", l.T("lesson.pubsub.ring"), !lessonConnected(pubsubBell), e.ring).Class("button-primary"),
 			),
 			e.renderSubscriber(l, "pubsub-phone", l.T("lesson.pubsub.phone"), pubsubPhone),
@@ -144,8 +144,7 @@ func lessonLastMessage(l i18n.Lang, id, name string, ps []store.Packet) goapp.UI
 		}
 	}
 	if n == 0 {
-		return goapp.P().ID(id).Class("lesson-state").DataSet("count", 0).Text(l.T("lessons.got_none"))
+		return lessonState(id, l.T("lessons.got_none")).DataSet("count", 0)
 	}
-	return goapp.P().ID(id).Class("lesson-state").DataSet("count", n).Text(
-		tf(l, "lessons.got", "n", strconv.Itoa(n), "last", last))
+	return lessonState(id, tf(l, "lessons.got", "n", strconv.Itoa(n), "last", last)).DataSet("count", n)
 }

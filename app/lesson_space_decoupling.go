@@ -209,9 +209,9 @@ func (e *spaceExperiment) Render() goapp.UI {
 	apps := spaceApps()
 	parties := []goapp.UI{
 		lessonParty(l, "space-sensor", l.T("lesson.space.sensor"), spaceSensor,
-			goapp.P().Body(goapp.Text(l.T("lessons.publishes_to")+" "), goapp.Code().Text(spaceTopic())),
-			goapp.P().ID("space-published").Class("lesson-state").DataSet("count", published).Text(
-				tf(l, "lesson.space.published", "n", strconv.Itoa(published))),
+			publishesTo(l, spaceTopic()),
+			lessonState("space-published", tf(l, "lesson.space.published", "n", strconv.Itoa(published))).
+				DataSet("count", published),
 			button("space-run", run, !lessonConnected(spaceSensor), e.toggle).Class("button-primary").
 				Aria("pressed", e.stopSensor != nil),
 		),
@@ -222,10 +222,10 @@ func (e *spaceExperiment) Render() goapp.UI {
 			button(name+"-remove", l.T("lesson.space.remove"), false, e.remove(name)),
 		))
 	}
-	return goapp.Div().Class("lesson-lab").Body(
+	return el("div", "lesson-lab").Body(
 		lessonSteps(l, "lesson.space", 3),
-		goapp.Div().Class("lesson-parties").Body(parties...),
-		goapp.Div().Class("lesson-buttons").Body(button("space-add", l.T("lesson.space.add"), false, e.add)),
+		el("div", "lesson-parties").Body(parties...),
+		el("div", "lesson-buttons").Body(button("space-add", l.T("lesson.space.add"), false, e.add)),
 		e.renderError(),
 		e.renderDiagram(),
 		e.renderKnows(l, last),
@@ -236,23 +236,23 @@ func (e *spaceExperiment) Render() goapp.UI {
 // renderKnows says what each party knows, and shows the last PUBLISH a
 // subscriber received, field by field.
 func (e *spaceExperiment) renderKnows(l i18n.Lang, last *store.Packet) goapp.UI {
-	var packet goapp.UI = goapp.P().Class("empty").Text(l.T("lesson.space.no_packet"))
+	var packet goapp.UI = textEl("p", "empty", l.T("lesson.space.no_packet"))
 	if last != nil {
-		packet = goapp.Div().Body(
-			goapp.P().Class("caption").Body(goapp.Code().Text(last.Client), goapp.Text(" · "+last.Time.Local().Format("15:04:05.000"))),
+		packet = el("div", "").Body(
+			el("p", "caption").Body(textEl("code", "", last.Client), goapp.Text(" · "+last.Time.Local().Format("15:04:05.000"))),
 			&hexView{Lang: l, Raw: last.Raw, Version: last.Version, Dir: last.Dir},
 		)
 	}
-	return goapp.Div().ID("space-knows").Class("lesson-knows").Body(
-		goapp.H3().Text(l.T("lesson.space.knows_title")),
-		goapp.Ul().Body(
-			goapp.Li().Body(goapp.Text(l.T("lesson.space.broker_at")+" "), goapp.Code().Text(store.Clients.DefaultURL())),
-			goapp.Li().Text(l.T("lesson.space.knows_sensor")),
-			goapp.Li().Text(l.T("lesson.space.knows_app")),
-			goapp.Li().Text(l.T("lesson.space.knows_broker")),
+	return el("div", "lesson-knows").ID("space-knows").Body(
+		textEl("h3", "", l.T("lesson.space.knows_title")),
+		el("ul", "").Body(
+			el("li", "").Body(goapp.Text(l.T("lesson.space.broker_at")+" "), textEl("code", "", store.Clients.DefaultURL())),
+			textEl("li", "", l.T("lesson.space.knows_sensor")),
+			textEl("li", "", l.T("lesson.space.knows_app")),
+			textEl("li", "", l.T("lesson.space.knows_broker")),
 		),
-		goapp.H3().Text(l.T("lesson.space.packet_title")),
+		textEl("h3", "", l.T("lesson.space.packet_title")),
 		packet,
-		goapp.P().Class("caption").Text(l.T("lesson.space.packet_caption")),
+		textEl("p", "caption", l.T("lesson.space.packet_caption")),
 	)
 }

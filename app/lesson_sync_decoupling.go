@@ -241,21 +241,21 @@ func (e *syncExperiment) Render() goapp.UI {
 	if e.asking {
 		ask = ask.Text(l.T("lesson.sync.waiting"))
 	}
-	result := goapp.P().ID("sync-answer").Class("lesson-state").Text(l.T("lesson.sync.no_answer"))
+	result := lessonState("sync-answer", l.T("lesson.sync.no_answer"))
 	if answered {
-		result = goapp.P().ID("sync-answer").Class("lesson-state").DataSet("ms", rtt.Milliseconds()).
-			Text(tf(l, "lesson.sync.answer", "s", seconds(rtt), "payload", answer))
+		result = lessonState("sync-answer", tf(l, "lesson.sync.answer", "s", seconds(rtt), "payload", answer)).
+			DataSet("ms", rtt.Milliseconds())
 	}
-	return goapp.Div().Class("lesson-lab").Body(
+	return el("div", "lesson-lab").Body(
 		lessonSteps(l, "lesson.sync", 3),
-		goapp.Div().Class("lesson-parties").Body(
+		el("div", "lesson-parties").Body(
 			lessonParty(l, "sync-meter", l.T("lesson.sync.meter"), syncMeter,
-				goapp.P().Body(goapp.Text(l.T("lessons.publishes_to")+" "), goapp.Code().Text(syncReadings())),
+				publishesTo(l, syncReadings()),
 				burst,
 			),
 			lessonParty(l, "sync-archive", l.T("lesson.sync.archive"), syncArchive,
-				goapp.P().ID("sync-handled").Class("lesson-state").DataSet("handled", pace.handled).
-					Text(tf(l, "lesson.sync.received", "n", strconv.Itoa(syncReceived(e.packets)), "m", strconv.Itoa(pace.handled))),
+				lessonState("sync-handled", tf(l, "lesson.sync.received", "n", strconv.Itoa(syncReceived(e.packets)), "m", strconv.Itoa(pace.handled))).
+					DataSet("handled", pace.handled),
 			),
 			lessonParty(l, "sync-app", l.T("lesson.sync.app"), syncApp, ask, result),
 			lessonParty(l, "sync-tariff", l.T("lesson.sync.service"), syncService),
@@ -285,9 +285,9 @@ func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), '
 // time line: the meter's PUBLISH packets above, the archive's PUBACK
 // packets below.
 func renderPace(l i18n.Lang, pace syncPace) goapp.UI {
-	box := goapp.Div().ID("sync-pace").Class("lesson-pace")
+	box := el("div", "lesson-pace").ID("sync-pace")
 	if pace.sent == 0 {
-		return box.Body(goapp.H3().Text(l.T("lesson.sync.pace_title")), goapp.P().Class("empty").Text(l.T("lesson.sync.no_burst")))
+		return box.Body(textEl("h3", "", l.T("lesson.sync.pace_title")), textEl("p", "empty", l.T("lesson.sync.no_burst")))
 	}
 	rateText := func(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }
 	const width, left, right = 640.0, 150.0, 10.0
@@ -310,11 +310,11 @@ func renderPace(l i18n.Lang, pace syncPace) goapp.UI {
 	}
 	marks = append(marks, svgText(left, 88, "0 s"), svgText(width-right-40, 88, seconds(span)+" s"))
 	return box.Body(
-		goapp.H3().Text(l.T("lesson.sync.pace_title")),
-		goapp.P().ID("sync-pub-rate").Text(tf(l, "lesson.sync.pub_rate", "n", strconv.Itoa(pace.sent), "r", rateText(pace.pubRate))),
-		goapp.P().ID("sync-sub-rate").Text(tf(l, "lesson.sync.sub_rate", "m", strconv.Itoa(pace.handled),
-			"r", rateText(pace.handledRate), "k", strconv.Itoa(pace.sent-pace.handled))),
-		goapp.Div().Class("lesson-pace-chart").Body(
+		textEl("h3", "", l.T("lesson.sync.pace_title")),
+		textEl("p", "", tf(l, "lesson.sync.pub_rate", "n", strconv.Itoa(pace.sent), "r", rateText(pace.pubRate))).ID("sync-pub-rate"),
+		textEl("p", "", tf(l, "lesson.sync.sub_rate", "m", strconv.Itoa(pace.handled),
+			"r", rateText(pace.handledRate), "k", strconv.Itoa(pace.sent-pace.handled))).ID("sync-sub-rate"),
+		el("div", "lesson-pace-chart").Body(
 			svgEl("svg").Attr("viewBox", "0 0 640 92").Attr("role", "img").Aria("label", l.T("lesson.sync.pace_title")).
 				Body(marks...),
 		),

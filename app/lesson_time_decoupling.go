@@ -114,33 +114,33 @@ func (e *timeExperiment) Render() goapp.UI {
 	if phone.Status == store.Disconnected {
 		toggle = button("time-online", l.T("lesson.time.online"), false, e.online).Class("button-primary")
 	}
-	held := goapp.P().ID("time-held").Class("lesson-state").Text(l.T("lesson.time.held_unknown"))
+	held := lessonState("time-held", l.T("lesson.time.held_unknown"))
 	if known {
-		held = goapp.P().ID("time-held").Class("lesson-state").DataSet("queued", session.Queued).
-			Text(tf(l, "lesson.time.held", "n", strconv.Itoa(session.Queued)))
+		held = lessonState("time-held", tf(l, "lesson.time.held", "n", strconv.Itoa(session.Queued))).
+			DataSet("queued", session.Queued)
 	}
 	_, tablet := store.Clients.Client(timeTablet)
-	return goapp.Div().Class("lesson-lab").Body(
+	return el("div", "lesson-lab").Body(
 		lessonSteps(l, "lesson.time", 4),
-		goapp.Div().Class("lesson-parties").Body(
+		el("div", "lesson-parties").Body(
 			lessonParty(l, "time-door", l.T("lesson.time.sensor"), timeSensor,
-				goapp.P().Body(goapp.Text(l.T("lessons.publishes_to")+" "), goapp.Code().Text(timeAlerts())),
+				publishesTo(l, timeAlerts()),
 				button("time-alert", l.T("lesson.time.alert"), !lessonConnected(timeSensor), e.alert).Class("button-primary"),
 				button("time-status", l.T("lesson.time.status"), !lessonConnected(timeSensor), e.status),
 			),
 			lessonParty(l, "time-phone", l.T("lesson.time.phone"), timePhone,
-				goapp.P().Class("caption").Text(l.T("lesson.time.session")),
-				goapp.P().ID("time-present").Text(present),
+				textEl("p", "caption", l.T("lesson.time.session")),
+				textEl("p", "", present).ID("time-present"),
 				toggle,
 				lessonLastMessage(l, "time-phone-got", timePhone, e.packets),
 			),
 			e.renderTablet(l, tablet),
 		),
 		e.renderError(),
-		goapp.Div().ID("time-queue").Class("lesson-queue").Body(
-			goapp.H3().Text(l.T("lesson.time.queue_title")),
+		el("div", "lesson-queue").ID("time-queue").Body(
+			textEl("h3", "", l.T("lesson.time.queue_title")),
 			held,
-			goapp.P().Class("caption").Text(l.T("lesson.time.queue_caption")),
+			textEl("p", "caption", l.T("lesson.time.queue_caption")),
 		),
 		e.renderDiagram(),
 		renderRoutes(l, routes),
@@ -151,16 +151,16 @@ func (e *timeExperiment) Render() goapp.UI {
 // renderTablet draws the late subscriber, or the button that adds it.
 func (e *timeExperiment) renderTablet(l i18n.Lang, added bool) goapp.UI {
 	if !added {
-		return goapp.Div().Class("lesson-party", "lesson-party-later").Body(
-			goapp.H3().Text(l.T("lesson.time.tablet")),
+		return el("div", "lesson-party lesson-party-later").Body(
+			textEl("h3", "", l.T("lesson.time.tablet")),
 			button("time-late", l.T("lesson.time.late"), false, e.late),
 		)
 	}
-	got := goapp.P().ID("time-tablet-got").Class("lesson-state").Text(l.T("lessons.got_none"))
+	got := lessonState("time-tablet-got", l.T("lessons.got_none"))
 	for i := len(e.packets) - 1; i >= 0; i-- {
 		if p, ok := publishOf(&e.packets[i], timeTablet, client.In); ok {
-			got = goapp.P().ID("time-tablet-got").Class("lesson-state").DataSet("retain", p.Retain).
-				Text(tf(l, "lesson.time.tablet_got", "payload", string(p.Payload), "retain", flag(p.Retain)))
+			got = lessonState("time-tablet-got", tf(l, "lesson.time.tablet_got", "payload", string(p.Payload), "retain", flag(p.Retain))).
+				DataSet("retain", p.Retain)
 			break
 		}
 	}

@@ -114,19 +114,19 @@ func (e *introExperiment) Render() goapp.UI {
 		fan = "off"
 	}
 	device, cloud := lessonConnected(introDevice), lessonConnected(introCloud)
-	return goapp.Div().Class("lesson-lab").Body(
+	return el("div", "lesson-lab").Body(
 		lessonSteps(l, "lesson.intro", 3),
-		goapp.Div().Class("lesson-parties", "lesson-pair").Body(
+		el("div", "lesson-parties lesson-pair").Body(
 			lessonParty(l, "intro-device", l.T("lesson.intro.device"), introDevice,
 				textField(l, "intro-reading", l.T("lesson.intro.reading"), e.reading, nil, true, func(s string) { e.reading = s }),
 				button("intro-publish", l.T("lesson.intro.publish"), !device, e.publishReading).Class("button-primary"),
-				goapp.P().ID("intro-fan").Class("lesson-state").DataSet("fan", fan).Text(fanText),
-				goapp.P().Class("caption").Text(l.T("lesson.intro.firmware")),
+				lessonState("intro-fan", fanText).DataSet("fan", fan),
+				textEl("p", "caption", l.T("lesson.intro.firmware")),
 			),
-			goapp.Div().Class("lesson-broker").Aria("hidden", "true").Text(l.T("lessons.broker")),
+			textEl("div", "lesson-broker", l.T("lessons.broker")).Aria("hidden", "true"),
 			lessonParty(l, "intro-cloud", l.T("lesson.intro.cloud"), introCloud,
-				goapp.P().ID("intro-last-reading").Class("lesson-state").Text(lastReading),
-				goapp.Div().Class("lesson-buttons").Body(
+				lessonState("intro-last-reading", lastReading),
+				el("div", "lesson-buttons").Body(
 					button("intro-fan-on", l.T("lesson.intro.cmd_on"), !cloud, e.command("on")),
 					button("intro-fan-off", l.T("lesson.intro.cmd_off"), !cloud, e.command("off")),
 				),

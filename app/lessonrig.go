@@ -208,5 +208,5 @@ func (r *lessonRig) renderError() goapp.UI {
 	if r.err == nil {
 		return nil
 	}
-	return goapp.P().Class("lab-error").Attr("role", "alert").Text(describeError(r.lang, r.err))
+	return textEl("p", "lab-error", describeError(r.lang, r.err)).Attr("role", "alert")
 }

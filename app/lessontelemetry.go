@@ -133,12 +133,12 @@ func (r *lessonRig) observe(ctx goapp.Context, n int, sessions bool) {
 // renderDiagram draws the lesson's decoupling diagram.
 func (r *lessonRig) renderDiagram() goapp.UI {
 	l := r.lang
-	return goapp.Div().Class("lesson-diagram").Body(
-		goapp.H3().Text(l.T("lessons.diagram")),
+	return el("div", "lesson-diagram").Body(
+		textEl("h3", "", l.T("lessons.diagram")),
 		&flowDiagram{Lang: l, Feed: r.feed},
-		goapp.P().Class("caption").Body(
+		el("p", "caption").Body(
 			goapp.Text(l.T("lessons.diagram.more")+" "),
-			goapp.A().Href("/visualize").Text(l.T("nav.visualize")),
+			textEl("a", "", l.T("nav.visualize")).Attr("href", "/visualize"),
 		),
 	)
 }
@@ -179,20 +179,20 @@ func renderRoutes(l i18n.Lang, routes []flow.Route) goapp.UI {
 		if len(parts) == 0 {
 			parts = append(parts, l.T("lessons.route.nobody"))
 		}
-		items = append(items, goapp.Li().Class("lesson-route").DataSet("delivered", len(r.Delivered)).DataSet("queued", len(r.Queued)).Body(
-			goapp.Code().Text(name(r.From)),
+		items = append(items, el("li", "lesson-route").DataSet("delivered", len(r.Delivered)).DataSet("queued", len(r.Queued)).Body(
+			textEl("code", "", name(r.From)),
 			goapp.Text(" → "),
-			goapp.Code().Text(r.Topic),
+			textEl("code", "", r.Topic),
 			goapp.Text(": "+strings.Join(parts, l.T("lessons.route.sep"))),
 		))
 	}
-	var list goapp.UI = goapp.P().Class("empty").Text(l.T("lessons.route.none"))
+	var list goapp.UI = textEl("p", "empty", l.T("lessons.route.none"))
 	if len(items) > 0 {
-		list = goapp.Ul().Class("lesson-routes").Body(items...)
+		list = el("ul", "lesson-routes").Body(items...)
 	}
-	return goapp.Div().ID("lesson-routes").Class("lesson-routes-box").Body(
-		goapp.H3().Text(l.T("lessons.route.title")),
+	return el("div", "lesson-routes-box").ID("lesson-routes").Body(
+		textEl("h3", "", l.T("lessons.route.title")),
 		list,
-		goapp.P().Class("caption").Text(l.T("lessons.route.caption")),
+		textEl("p", "caption", l.T("lessons.route.caption")),
 	)
 }

@@ -31,27 +31,38 @@ func lessonParty(l i18n.Lang, id, role, name string, body ...goapp.UI) goapp.UI 
 		if len(v.Subs) > 0 {
 			line := []goapp.UI{goapp.Text(l.T("lessons.subscribed"))}
 			for _, s := range v.Subs {
-				line = append(line, goapp.Text(" "), goapp.Code().Text(s.Filter))
+				line = append(line, goapp.Text(" "), textEl("code", "", s.Filter))
 			}
-			subs = goapp.P().Class("lesson-party-subs").Body(line...)
+			subs = el("p", "lesson-party-subs").Body(line...)
 		}
 	}
-	return goapp.Div().ID(id).Class("lesson-party").DataSet("status", status.String()).Body(
-		goapp.Div().Class("lesson-party-head").Body(
-			goapp.H3().Text(role),
-			goapp.Span().Class("lesson-party-status").Body(
-				goapp.Span().Class("lab-badge").DataSet("status", status.String()).Aria("hidden", "true"),
+	return el("div", "lesson-party").ID(id).DataSet("status", status.String()).Body(
+		el("div", "lesson-party-head").Body(
+			textEl("h3", "", role),
+			el("span", "lesson-party-status").Body(
+				el("span", "lab-badge").DataSet("status", status.String()).Aria("hidden", "true"),
 				goapp.Text(" "+statusText(l, status)),
 			),
 		),
-		goapp.P().Class("lesson-party-id").Body(
-			goapp.Code().Text(name),
+		el("p", "lesson-party-id").Body(
+			textEl("code", "", name),
 			goapp.Text(" · "+l.T("lessons.client_id")+" "),
-			goapp.Code().Text(cid),
+			textEl("code", "", cid),
 		),
 		subs,
-		goapp.Div().Class("lesson-party-body").Body(body...),
+		el("div", "lesson-party-body").Body(body...),
 	)
+}
+
+// lessonState is a paragraph saying what a client knows or did, with id
+// for the tests and the reader's eye.
+func lessonState(id, text string) goapp.HTMLElem {
+	return textEl("p", "lesson-state", text).ID(id)
+}
+
+// publishesTo says which topic a client publishes to.
+func publishesTo(l i18n.Lang, topic string) goapp.UI {
+	return el("p", "").Body(goapp.Text(l.T("lessons.publishes_to")+" "), textEl("code", "", topic))
 }
 
 // lessonTrail lists the newest packets of ps (oldest first), newest at
@@ -72,26 +83,26 @@ func lessonTrail(l i18n.Lang, ps []store.Packet) goapp.UI {
 		if p.Dir == client.Out {
 			dir = "lessons.dir.out"
 		}
-		rows = append(rows, goapp.Li().Class("lesson-packet").DataSet("type", t.String()).DataSet("dir", p.Dir.String()).Body(
-			goapp.Span().Class("lesson-packet-time").Text(p.Time.Local().Format("15:04:05.000")),
-			goapp.Span().Class("lesson-packet-client").Text(p.Client),
-			goapp.Span().Class("lesson-packet-dir").Text(l.T(dir)),
-			goapp.Span().Class("lesson-packet-type").Text(t.String()),
-			goapp.Span().Class("lesson-packet-what").Text(packetLine(l, &p)),
+		rows = append(rows, el("li", "lesson-packet").DataSet("type", t.String()).DataSet("dir", p.Dir.String()).Body(
+			textEl("span", "lesson-packet-time", p.Time.Local().Format("15:04:05.000")),
+			textEl("span", "lesson-packet-client", p.Client),
+			textEl("span", "lesson-packet-dir", l.T(dir)),
+			textEl("span", "lesson-packet-type", t.String()),
+			textEl("span", "lesson-packet-what", packetLine(l, &p)),
 		))
 	}
-	var list goapp.UI = goapp.P().Class("empty").Text(l.T("lessons.trail.empty"))
+	var list goapp.UI = textEl("p", "empty", l.T("lessons.trail.empty"))
 	if len(rows) > 0 {
-		list = goapp.Ol().Class("lesson-trail").Body(rows...)
+		list = el("ol", "lesson-trail").Body(rows...)
 	}
-	return goapp.Div().ID("lesson-trail").Class("lesson-trail-box").Body(
-		goapp.H3().Text(l.T("lessons.trail.title")),
+	return el("div", "lesson-trail-box").ID("lesson-trail").Body(
+		textEl("h3", "", l.T("lessons.trail.title")),
 		list,
-		goapp.P().Class("caption").Body(
+		el("p", "caption").Body(
 			goapp.Text(l.T("lessons.trail.more")+" "),
-			goapp.A().Href("/inspector").Text(l.T("nav.inspector")),
+			textEl("a", "", l.T("nav.inspector")).Attr("href", "/inspector"),
 			goapp.Text(" · "),
-			goapp.A().Href("/lab").Text(l.T("nav.lab")),
+			textEl("a", "", l.T("nav.lab")).Attr("href", "/lab"),
 		),
 	)
 }
@@ -143,7 +154,7 @@ func flag(b bool) string {
 func lessonSteps(l i18n.Lang, key string, n int) goapp.UI {
 	items := make([]goapp.UI, n)
 	for i := range items {
-		items[i] = goapp.Li().Text(l.T(key + ".s" + strconv.Itoa(i+1)))
+		items[i] = textEl("li", "", l.T(key+".s"+strconv.Itoa(i+1)))
 	}
-	return goapp.Ol().Class("lesson-steps").Body(items...)
+	return el("ol", "lesson-steps").Body(items...)
 }

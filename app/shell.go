@@ -77,12 +77,12 @@ func (s *shell) renderBrand() goapp.UI {
 	return el("a", "brand").
 		Attr("href", "/").
 		Body(
-			goapp.Img().
+			goapp.ElemSelfClosing("img").
 				Class("brand-icon").
-				Src("/web/icons/icon.svg").
-				Alt("").
-				Width(28).
-				Height(28),
+				Attr("src", "/web/icons/icon.svg").
+				Attr("alt", "").
+				Attr("width", 28).
+				Attr("height", 28),
 			textEl("span", "brand-name", s.Lang.T("app.name")),
 		)
 }
