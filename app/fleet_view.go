@@ -205,21 +205,24 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 		last = d.Last.Local().Format("15:04:05")
 	}
 	path := "/devices/" + url.PathEscape(id)
+	// The handlers take the device as scope: go-app keeps an element's
+	// first handler unless its code or scope changes, and a row shows
+	// another device once the page or the filter changed.
 	actions := []goapp.UI{}
 	if d.Online {
 		actions = append(actions,
 			textEl("button", "", l.T("fleet.offline_clean")).Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "clean"})
-				}),
+				}, id),
 			textEl("button", "", l.T("fleet.offline_abrupt")).Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "abrupt"})
-				}),
+				}, id),
 		)
 	} else if d.State == "offline" {
 		actions = append(actions, textEl("button", "", l.T("fleet.online")).Class("button", "button-small").DataSet("action", "online").
-			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }))
+			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }, id))
 	}
 	if d.Command != "" {
 		actions = append(actions, textEl("button", "", l.T("fleet.command")).Class("button", "button-small").DataSet("action", "command").
@@ -230,7 +233,7 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 				} else {
 					p.selected = id
 				}
-			}))
+			}, id))
 	}
 	return el("tr", "").DataSet("device", id).Body(
 		el("td", "").Body(textEl("code", "", id), textEl("div", "", d.Topic).Class("muted", "small")),
