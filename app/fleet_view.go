@@ -182,14 +182,22 @@ func (p *fleetPage) renderDevices() goapp.UI {
 				el("tbody", "").Body(rows...),
 			),
 		),
+		// The pager reads the query when clicked: go-app keeps its first
+		// handlers, drawn on the first page of all the fleets.
 		el("div", "pager").Body(
 			textEl("button", "", l.T("fleet.prev")).ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset-devicesPerPage) }),
+				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(-devicesPerPage) }),
 			textEl("span", "", fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
 			textEl("button", "", l.T("fleet.next")).ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset+devicesPerPage) }),
+				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(devicesPerPage) }),
 		),
 	)
+}
+
+// turn moves the list of devices by delta devices.
+func (p *fleetPage) turn(delta int) {
+	fleet, offset := p.query.get()
+	p.query.set(fleet, offset+delta)
 }
 
 func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
