@@ -66,6 +66,9 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 	if f.LastError != "" {
 		failed = failed.Title(f.LastError)
 	}
+	// The handlers take the fleet as scope: go-app keeps an element's
+	// first handler unless its code or scope changes, and another
+	// scenario puts its fleets in the rows of the one before.
 	return el("tr", "").DataSet("fleet", name).Body(
 		el("td", "").Body(textEl("code", "", name)),
 		el("td", "num").Text(f.Devices),
@@ -84,7 +87,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 				}
 				delete(p.scales, name)
 				p.act(ctx, "POST", "/scale", map[string]any{"fleet": name, "count": n})
-			}).Body(
+			}, name).Body(
 				goapp.ElemSelfClosing("input").Attr("type", "number").Attr("min", 0).Class("count-input").Attr("value", value).
 					Attr("aria-label", fmt.Sprintf(l.T("fleet.scale_label"), name)).
 					OnInput(func(ctx goapp.Context, e goapp.Event) {
@@ -92,7 +95,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 							p.scales = map[string]string{}
 						}
 						p.scales[name] = ctx.JSSrc().Get("value").String()
-					}),
+					}, name),
 				textEl("button", "", l.T("fleet.scale")).Attr("type", "submit").Class("button", "button-small"),
 			),
 		),
