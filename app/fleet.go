@@ -156,6 +156,11 @@ func fetchFleet(ctx context.Context, q *deviceQuery) (*fleetOverview, *devicePag
 		return nil, nil, err
 	}
 	fleet, offset := q.get()
+	if fleet != "" && !ov.hasFleet(fleet) {
+		// Another scenario took the chosen fleet away: all the fleets.
+		fleet, offset = "", 0
+		q.set(fleet, offset)
+	}
 	v := url.Values{"offset": {fmt.Sprint(offset)}, "limit": {fmt.Sprint(devicesPerPage)}}
 	if fleet != "" {
 		v.Set("fleet", fleet)
@@ -165,6 +170,16 @@ func fetchFleet(ctx context.Context, q *deviceQuery) (*fleetOverview, *devicePag
 		return &ov, nil, err
 	}
 	return &ov, &dp, nil
+}
+
+// hasFleet reports whether the scenario has a fleet called name.
+func (ov *fleetOverview) hasFleet(name string) bool {
+	for _, f := range ov.Stats.Fleets {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // act runs an API call for a button and polls again once it is done.
