@@ -202,14 +202,19 @@ func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 // Render draws the page inside the shell.
 func (p *fleetPage) Render() goapp.UI {
 	l := p.lang
+	// The error is in the intro, so that its coming and going does not
+	// move the sections: go-app would redraw each in the place of the one
+	// before, and the editor would lose what the user typed.
+	var errNote goapp.UI
+	if p.err != "" {
+		errNote = textEl("p", "", p.err).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
+	}
 	content := []goapp.UI{
 		el("section", "page-intro").Body(
 			textEl("h1", "", l.T("fleet.title")),
 			textEl("p", "lead", l.T("fleet.summary")),
+			errNote,
 		),
-	}
-	if p.err != "" {
-		content = append(content, textEl("p", "", p.err).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert"))
 	}
 	if p.ov == nil {
 		content = append(content, textEl("p", "fleet-loading", l.T("fleet.loading")))
