@@ -33,7 +33,8 @@ type fleetPage struct {
 	charts   []chartView
 	statuses map[string]string // status topic → last payload seen over MQTT
 	liveErr  string
-	err      string // of the last action or poll
+	err      string // of the last poll
+	actErr   string // of the last action, until the next: its poll would clear err
 	selected string // device whose command panel is open
 	scales   map[string]string
 
@@ -188,11 +189,12 @@ func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 	if body != nil {
 		b = jsonBody(body)
 	}
+	p.actErr = ""
 	ctx.Async(func() {
 		err := fleetCall(ctx, method, path, b, nil)
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
-				p.err = err.Error()
+				p.actErr = err.Error()
 			}
 		})
 		p.query.poke()
@@ -205,9 +207,13 @@ func (p *fleetPage) Render() goapp.UI {
 	// The error is in the intro, so that its coming and going does not
 	// move the sections: go-app would redraw each in the place of the one
 	// before, and the editor would lose what the user typed.
+	msg := p.actErr
+	if msg == "" {
+		msg = p.err
+	}
 	var errNote goapp.UI
-	if p.err != "" {
-		errNote = textEl("p", "", p.err).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
+	if msg != "" {
+		errNote = textEl("p", "", msg).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
 	}
 	content := []goapp.UI{
 		el("section", "page-intro").Body(

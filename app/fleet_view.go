@@ -82,7 +82,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 				e.PreventDefault()
 				n, err := strconv.Atoi(strings.TrimSpace(p.scales[name]))
 				if err != nil || n < 0 {
-					p.err = fmt.Sprintf(l.T("fleet.bad_count"), p.scales[name])
+					p.actErr = fmt.Sprintf(l.T("fleet.bad_count"), p.scales[name])
 					return
 				}
 				delete(p.scales, name)
