@@ -33,7 +33,8 @@ type fleetPage struct {
 	charts   []chartView
 	statuses map[string]string // status topic → last payload seen over MQTT
 	liveErr  string
-	err      string // of the last action or poll
+	err      string // of the last poll
+	actErr   string // of the last action, until the next: its poll would clear err
 	selected string // device whose command panel is open
 	scales   map[string]string
 
@@ -156,6 +157,11 @@ func fetchFleet(ctx context.Context, q *deviceQuery) (*fleetOverview, *devicePag
 		return nil, nil, err
 	}
 	fleet, offset := q.get()
+	if fleet != "" && !ov.hasFleet(fleet) {
+		// Another scenario took the chosen fleet away: all the fleets.
+		fleet, offset = "", 0
+		q.set(fleet, offset)
+	}
 	v := url.Values{"offset": {fmt.Sprint(offset)}, "limit": {fmt.Sprint(devicesPerPage)}}
 	if fleet != "" {
 		v.Set("fleet", fleet)
@@ -167,17 +173,28 @@ func fetchFleet(ctx context.Context, q *deviceQuery) (*fleetOverview, *devicePag
 	return &ov, &dp, nil
 }
 
+// hasFleet reports whether the scenario has a fleet called name.
+func (ov *fleetOverview) hasFleet(name string) bool {
+	for _, f := range ov.Stats.Fleets {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // act runs an API call for a button and polls again once it is done.
 func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 	var b []byte
 	if body != nil {
 		b = jsonBody(body)
 	}
+	p.actErr = ""
 	ctx.Async(func() {
 		err := fleetCall(ctx, method, path, b, nil)
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
-				p.err = err.Error()
+				p.actErr = err.Error()
 			}
 		})
 		p.query.poke()
@@ -187,14 +204,23 @@ func (p *fleetPage) act(ctx goapp.Context, method, path string, body any) {
 // Render draws the page inside the shell.
 func (p *fleetPage) Render() goapp.UI {
 	l := p.lang
+	// The error is in the intro, so that its coming and going does not
+	// move the sections: go-app would redraw each in the place of the one
+	// before, and the editor would lose what the user typed.
+	msg := p.actErr
+	if msg == "" {
+		msg = p.err
+	}
+	var errNote goapp.UI
+	if msg != "" {
+		errNote = textEl("p", "", msg).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
+	}
 	content := []goapp.UI{
 		el("section", "page-intro").Body(
 			textEl("h1", "", l.T("fleet.title")),
 			textEl("p", "lead", l.T("fleet.summary")),
+			errNote,
 		),
-	}
-	if p.err != "" {
-		content = append(content, textEl("p", "", p.err).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert"))
 	}
 	if p.ov == nil {
 		content = append(content, textEl("p", "fleet-loading", l.T("fleet.loading")))

@@ -66,6 +66,9 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 	if f.LastError != "" {
 		failed = failed.Title(f.LastError)
 	}
+	// The handlers take the fleet as scope: go-app keeps an element's
+	// first handler unless its code or scope changes, and another
+	// scenario puts its fleets in the rows of the one before.
 	return el("tr", "").DataSet("fleet", name).Body(
 		el("td", "").Body(textEl("code", "", name)),
 		el("td", "num").Text(f.Devices),
@@ -79,12 +82,12 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 				e.PreventDefault()
 				n, err := strconv.Atoi(strings.TrimSpace(p.scales[name]))
 				if err != nil || n < 0 {
-					p.err = fmt.Sprintf(l.T("fleet.bad_count"), p.scales[name])
+					p.actErr = fmt.Sprintf(l.T("fleet.bad_count"), p.scales[name])
 					return
 				}
 				delete(p.scales, name)
 				p.act(ctx, "POST", "/scale", map[string]any{"fleet": name, "count": n})
-			}).Body(
+			}, name).Body(
 				goapp.ElemSelfClosing("input").Attr("type", "number").Attr("min", 0).Class("count-input").Attr("value", value).
 					Attr("aria-label", fmt.Sprintf(l.T("fleet.scale_label"), name)).
 					OnInput(func(ctx goapp.Context, e goapp.Event) {
@@ -92,7 +95,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 							p.scales = map[string]string{}
 						}
 						p.scales[name] = ctx.JSSrc().Get("value").String()
-					}),
+					}, name),
 				textEl("button", "", l.T("fleet.scale")).Attr("type", "submit").Class("button", "button-small"),
 			),
 		),
@@ -182,14 +185,22 @@ func (p *fleetPage) renderDevices() goapp.UI {
 				el("tbody", "").Body(rows...),
 			),
 		),
+		// The pager reads the query when clicked: go-app keeps its first
+		// handlers, drawn on the first page of all the fleets.
 		el("div", "pager").Body(
 			textEl("button", "", l.T("fleet.prev")).ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset-devicesPerPage) }),
+				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(-devicesPerPage) }),
 			textEl("span", "", fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
 			textEl("button", "", l.T("fleet.next")).ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).
-				OnClick(func(ctx goapp.Context, e goapp.Event) { p.query.set(fleet, offset+devicesPerPage) }),
+				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(devicesPerPage) }),
 		),
 	)
+}
+
+// turn moves the list of devices by delta devices.
+func (p *fleetPage) turn(delta int) {
+	fleet, offset := p.query.get()
+	p.query.set(fleet, offset+delta)
 }
 
 func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
@@ -205,21 +216,24 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 		last = d.Last.Local().Format("15:04:05")
 	}
 	path := "/devices/" + url.PathEscape(id)
+	// The handlers take the device as scope: go-app keeps an element's
+	// first handler unless its code or scope changes, and a row shows
+	// another device once the page or the filter changed.
 	actions := []goapp.UI{}
 	if d.Online {
 		actions = append(actions,
 			textEl("button", "", l.T("fleet.offline_clean")).Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "clean"})
-				}),
+				}, id),
 			textEl("button", "", l.T("fleet.offline_abrupt")).Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "abrupt"})
-				}),
+				}, id),
 		)
 	} else if d.State == "offline" {
 		actions = append(actions, textEl("button", "", l.T("fleet.online")).Class("button", "button-small").DataSet("action", "online").
-			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }))
+			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }, id))
 	}
 	if d.Command != "" {
 		actions = append(actions, textEl("button", "", l.T("fleet.command")).Class("button", "button-small").DataSet("action", "command").
@@ -230,7 +244,7 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 				} else {
 					p.selected = id
 				}
-			}))
+			}, id))
 	}
 	return el("tr", "").DataSet("device", id).Body(
 		el("td", "").Body(textEl("code", "", id), textEl("div", "", d.Topic).Class("muted", "small")),

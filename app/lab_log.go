@@ -34,6 +34,7 @@ type labLog struct {
 	more     bool
 	paused   bool
 	frozen   []store.Message // what the log showed when paused
+	shown    []store.Message // what the log shows
 	shownFor string
 }
 
@@ -51,6 +52,7 @@ func (g *labLog) Render() goapp.UI {
 	if !g.paused {
 		msgs = store.Clients.Messages(g.Name, limit)
 	}
+	g.shown = msgs
 	return el("section", "").
 		Class("lab-card", "lab-log-card").
 		Aria("labelledby", "lab-log-heading").
@@ -81,11 +83,14 @@ func (g *labLog) Render() goapp.UI {
 					Attr("type", "button").
 					ID("lab-log-pause").
 					Aria("pressed", g.paused).
+					// It freezes what the log shows now: go-app keeps
+					// the first handler, so a closure over msgs would
+					// freeze what the log showed first.
 					OnClick(func(ctx goapp.Context, e goapp.Event) {
 						g.paused = !g.paused
 						g.frozen = nil
 						if g.paused {
-							g.frozen = msgs
+							g.frozen = g.shown
 						}
 					}),
 				textEl("button", "button", tf(l, "lab.log.more", "n", strconv.Itoa(logShownMore))).

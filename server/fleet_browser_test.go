@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +102,117 @@ func TestFleetPageInBrowser(t *testing.T) {
 	}
 	if esc := browsertest.Escaped(); len(esc) > 0 {
 		t.Errorf("requests left the machine: %v", esc)
+	}
+}
+
+// rowsScenario is two small fleets for the tests of the fleet page's
+// lists, b long enough for a second page of devices.
+const rowsScenario = `name: rows
+fleets:
+  - name: a
+    count: 2
+    topic: rows/a/{index}
+    interval: 1m
+    fields: {n: {model: counter}}
+  - name: b
+    count: 30
+    topic: rows/b/{index}
+    interval: 1m
+    fields: {n: {model: counter}}
+`
+
+// TestFleetListsAfterChange acts on the rows of /fleet after they changed
+// under the buttons: a device's buttons act on the device the row shows
+// once the filter changed the rows, the pager goes on from the page shown,
+// and a fleet's scale control scales the fleet its row shows once another
+// scenario took the rows.
+func TestFleetListsAfterChange(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", writeFile(t, t.TempDir(), "rows.yaml", rowsScenario))
+	lt := &labTab{Tab: browsertest.NewTab(t), t: t}
+	t.Cleanup(lt.checkConsole)
+	lt.Navigate(lab.URL + "/fleet")
+	lt.WaitApp(appReady)
+	lt.WaitText(deviceCell("a-001", "device-state"), "online")
+
+	// The filter puts b's devices where a's were.
+	lt.set("#fleet-filter", "b")
+	lt.WaitFunc(`document.querySelector("#fleet-devices tbody tr").dataset.device === "b-001"`)
+	lt.WaitText(deviceCell("b-001", "device-state"), "online")
+	lt.click(`tr[data-device="b-001"] button[data-action="offline-clean"]`)
+	var offline []string
+	waitUntil(t, "a device offline", func() bool {
+		page, err := lab.Fleet.Devices("", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offline = offline[:0]
+		for _, d := range page.Devices {
+			if d.State == "offline" {
+				offline = append(offline, d.ID)
+			}
+		}
+		return len(offline) > 0
+	})
+	if !slices.Equal(offline, []string{"b-001"}) {
+		t.Errorf("taking b-001 offline took %v offline", offline)
+	}
+	lt.WaitText(deviceCell("b-001", "device-state"), "offline")
+
+	// The pager turns the filtered list's pages. The range shows the new
+	// page's place at once and its devices once polled: the first row says
+	// when the page came.
+	first := `document.querySelector("#fleet-devices tbody tr").dataset.device`
+	for _, step := range []struct{ button, from, to, pager string }{
+		{"#devices-next", "b-001", "b-026", "26–30 of 30"},
+		{"#devices-prev", "b-026", "b-001", "1–25 of 30"},
+	} {
+		lt.click(step.button)
+		lt.WaitFunc(first + ` !== ` + jsQuote(step.from))
+		got, err := browsertest.Eval[string](lt.Tab, first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pager := lt.Text(".pager span"); got != step.to || pager != step.pager {
+			t.Errorf("after %s, the list starts at %s and the pager reads %q; want %s, %q", step.button, got, pager, step.to, step.pager)
+		}
+	}
+
+	// Another scenario puts fleet c where a was.
+	edit := func(src string) {
+		t.Helper()
+		ok, err := browsertest.Eval[bool](lt.Tab, `((src) => {
+			const t = document.querySelector("#scenario-source");
+			t.value = src;
+			t.dispatchEvent(new Event("input", {bubbles: true}));
+			return t.value === src;
+		})(`+jsQuote(src)+`)`)
+		if err != nil || !ok {
+			t.Fatalf("editing the scenario: %v", err)
+		}
+	}
+	next := strings.ReplaceAll(strings.ReplaceAll(rowsScenario, "name: a", "name: c"), "name: b", "name: d")
+	edit(next)
+	lt.click("#scenario-apply")
+	lt.WaitFunc(`document.querySelector("#fleet-fleets tbody tr").dataset.fleet === "c"`)
+	devices := `document.querySelector('tr[data-fleet="c"] td:nth-child(2)').textContent`
+	lt.set(`tr[data-fleet="c"] .count-input`, "3")
+	lt.click(`tr[data-fleet="c"] button[type="submit"]`)
+	lt.WaitFunc(`document.querySelector("#fleet-error") || ` + devices + ` === "3"`)
+	if msg, _ := browsertest.Eval[string](lt.Tab, `document.querySelector("#fleet-error")?.textContent ?? ""`); msg != "" {
+		t.Errorf("scaling fleet c to 3 devices: %s", msg)
+	}
+
+	// A count the fleet refuses: the error stays (the poll after the
+	// action does not take it away), above the sections, and the editor
+	// keeps what the user typed.
+	draft := next + "# draft\n"
+	edit(draft)
+	lt.expected = append(lt.expected, "status of 400") // the refused count's answer
+	lt.set(`tr[data-fleet="c"] .count-input`, "2000000")
+	lt.click(`tr[data-fleet="c"] button[type="submit"]`)
+	lt.WaitText("#fleet-error", "out of range")
+	if got, _ := browsertest.Eval[string](lt.Tab, `document.querySelector("#scenario-source").value`); got != draft {
+		t.Errorf("with an error shown the editor holds %q, want the draft %q", got, draft)
 	}
 }

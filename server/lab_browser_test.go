@@ -489,3 +489,31 @@ func TestLabListsAfterRemoval(t *testing.T) {
 	lt.pick("C")
 	lt.pick("B")
 }
+
+// TestLabLogPause pauses a log that filled since it was first drawn: the
+// log holds what it showed at the click, and shows what came meanwhile
+// once resumed.
+func TestLabLogPause(t *testing.T) {
+	t.Parallel()
+	lab := startPages(t, "-scenario", "none")
+	lt := openLab(t, lab)
+	lt.add("A")
+	lt.connect()
+	lt.subscribe("p/#", "0")
+	lt.publish("p/1", "one")
+	lt.publish("p/2", "two")
+	lt.WaitFunc(`document.querySelectorAll("#lab-log .lab-msg").length === 2`)
+
+	lt.click("#lab-log-pause")
+	lt.WaitVisible(`#lab-log-pause[aria-pressed="true"]`)
+	if n := lt.count("#lab-log .lab-msg"); n != 2 {
+		t.Errorf("the paused log shows %d messages, want the 2 it showed", n)
+	}
+	lt.publish("p/3", "three")
+	lt.WaitText("#lab-counters", "3 received")
+	if n := lt.count("#lab-log .lab-msg"); n != 2 {
+		t.Errorf("the paused log shows %d messages after one more came, want 2", n)
+	}
+	lt.click("#lab-log-pause")
+	lt.WaitText("#lab-log .lab-msg:first-child .lab-msg-payload", "three")
+}
