@@ -152,7 +152,10 @@ func button(id, label string, disabled bool, onClick goapp.EventHandler) goapp.H
 	b := textEl("button", "button", label).
 		Attr("type", "button").
 		ID(id).
-		OnClick(onClick)
+		// The id as scope: go-app keeps an element's first handler
+		// unless its code or scope changes, and a button in a list
+		// takes the place of the one removed before it.
+		OnClick(onClick, id)
 	if disabled {
 		b = b.Attr("disabled", true)
 	}

@@ -174,6 +174,10 @@ func TestLessonSpaceDecoupling(t *testing.T) {
 	lt.WaitFunc(`!document.getElementById("l4-app-1")`)
 	lt.WaitVisible(selfCheck(true))
 	lt.WaitText("#lesson-trail", "DISCONNECT")
+
+	// app-2's button now stands where app-1's was: it removes app-2.
+	lt.click("#l4-app-2-remove")
+	lt.WaitFunc(`!document.getElementById("l4-app-2")`)
 }
 
 // timeOffline opens lesson 5, takes the phone offline and publishes two
