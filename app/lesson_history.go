@@ -217,7 +217,7 @@ func (e *historyExperiment) renderPicked(l i18n.Lang) goapp.UI {
 		goapp.H3().Text(historyFieldName(l, f)+" · MQTT "+historyVersions[e.picked.v].String()+" "+pk.name),
 		goapp.P().Body(goapp.Code().Text(hexBytes(fieldBytes(pk.raw[e.picked.v], f))), goapp.Text(" = "+f.Value)),
 		goapp.P().Class("history-note").Text(note),
-		goapp.P().Class("caption").Text(f.Meaning+" ("+f.Spec+")"),
+		goapp.P().Class("caption").Text(explainMeaning(l, f)+" ("+f.Spec+")"),
 	)
 }
 
