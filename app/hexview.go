@@ -220,7 +220,7 @@ func (h *hexView) renderFields(m *hexModel) goapp.UI {
 				}
 				return li.Body(
 					textEl("span", "explain-name", name),
-					textEl("span", "explain-value", f.Value),
+					textEl("span", "explain-value", explainValue(l, f)),
 					textEl("span", "explain-bytes", byteSpan(row.Start, row.End)),
 				)
 			}),
@@ -250,9 +250,9 @@ func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	return d.Body(
 		textEl("h3", "explain-detail-name", strings.Join(path, " › ")),
 		el("p", "explain-detail-value").Body(
-			textEl("code", "", f.Value),
+			textEl("code", "", explainValue(l, f)),
 		),
-		textEl("p", "explain-detail-meaning", f.Meaning),
+		textEl("p", "explain-detail-meaning", explainMeaning(l, f)),
 		textEl("p", "explain-detail-bytes", l.T("inspector.hex.bytes")+" "+byteSpan(row.Start, row.End)),
 		goapp.If(f.Spec != "", textEl("p", "explain-detail-spec", l.T("inspector.hex.spec")+" "+f.Spec)),
 	)

@@ -20,9 +20,9 @@ type corpusPacket struct {
 	raw  []byte
 }
 
-// explainCorpus is a packet of every type in 3.1.1 and 5.0, the 5.0 ones
-// with every property they may carry, so that every field Explain names
-// appears at least once.
+// explainCorpus is a packet of every type in 3.1, 3.1.1 and 5.0, the 5.0
+// ones with every property they may carry, so that every field Explain
+// names appears at least once.
 func explainCorpus(t *testing.T) []corpusPacket {
 	t.Helper()
 	s := protocol.Some[string]
@@ -32,7 +32,7 @@ func explainCorpus(t *testing.T) []corpusPacket {
 	u32 := protocol.Some[uint32]
 	user := []protocol.UserProperty{{Key: "k", Value: "v"}}
 	var out []corpusPacket
-	for _, v := range []protocol.Version{protocol.V311, protocol.V5} {
+	for _, v := range []protocol.Version{protocol.V31, protocol.V311, protocol.V5} {
 		var props, willProps, connackProps, pubProps, ackProps protocol.Properties
 		if v == protocol.V5 {
 			props = protocol.Properties{SessionExpiry: u32(60), AuthMethod: s("m"), AuthData: b([]byte{1}),

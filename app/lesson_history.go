@@ -214,9 +214,9 @@ func (e *historyExperiment) renderPicked(l i18n.Lang) goapp.UI {
 	}
 	return el("div", "history-picked").ID("history-picked").DataSet("diff", strconv.FormatBool(e.picked.isDif)).Body(
 		textEl("h3", "", historyFieldName(l, f)+" · MQTT "+historyVersions[e.picked.v].String()+" "+pk.name),
-		el("p", "").Body(textEl("code", "", hexBytes(fieldBytes(pk.raw[e.picked.v], f))), goapp.Text(" = "+f.Value)),
+		el("p", "").Body(textEl("code", "", hexBytes(fieldBytes(pk.raw[e.picked.v], f))), goapp.Text(" = "+explainValue(l, f))),
 		textEl("p", "history-note", note),
-		textEl("p", "caption", f.Meaning+" ("+f.Spec+")"),
+		textEl("p", "caption", explainMeaning(l, f)+" ("+f.Spec+")"),
 	)
 }
 

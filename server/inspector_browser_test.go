@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/mqttlab/mqttlab/app/i18n"
 	"github.com/mqttlab/mqttlab/internal/browsertest"
 	"github.com/mqttlab/mqttlab/protocol"
 )
@@ -176,6 +177,22 @@ func TestInspectorQoS2InBrowser(t *testing.T) {
 	lt.WaitText("main h1", "报文检查器")
 	lt.WaitText(packetRow("B", "PUBCOMP", "out")+" .dir", "→ 代理")
 	lt.WaitText(`.explain-fields`, "报文标识符")
+
+	// The selected packet stays, and what its fields mean and hold is in
+	// Chinese too. The packet identifier is pointed at the keyboard's way,
+	// with the mouse out of the way: the diagram above grows with every
+	// keepalive ping and would slide another row under a resting mouse.
+	if err := chromedp.Do(lt.Context(), chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, 1)); err != nil {
+		t.Fatalf("moving the mouse away: %v", err)
+	}
+	if _, err := browsertest.Eval[bool](lt.Tab, `(() => { document.querySelector('.explain-row[data-key="packet_id"]').focus(); return true; })()`); err != nil {
+		t.Fatalf("focusing the packet identifier: %v", err)
+	}
+	lt.WaitVisible(`.explain-row.active[data-key="packet_id"]`)
+	if detail := lt.WaitText(".explain-detail", i18n.T(i18n.Zh, "explain.meaning.packet_id")); strings.Contains(detail, idField.Meaning) {
+		t.Errorf("the Chinese detail still reads the English meaning: %q", detail)
+	}
+	lt.WaitText(`.explain-row[data-key="fixed.remaining_length"] .explain-value`, " 字节")
 }
 
 // packetRow is the selector of a row of the packet table.
