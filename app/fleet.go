@@ -213,17 +213,17 @@ func (p *fleetPage) Render() goapp.UI {
 	}
 	var errNote goapp.UI
 	if msg != "" {
-		errNote = textEl("p", "", msg).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
+		errNote = textEl("p", "notice notice-error", msg).ID("fleet-error").Attr("role", "alert")
 	}
 	content := []goapp.UI{
 		el("section", "page-intro").Body(
-			textEl("h1", "", l.T("fleet.title")),
-			textEl("p", "lead", l.T("fleet.summary")),
+			msgEl(l, "h1", "", "fleet.title"),
+			msgEl(l, "p", "lead", "fleet.summary"),
 			errNote,
 		),
 	}
 	if p.ov == nil {
-		content = append(content, textEl("p", "fleet-loading", l.T("fleet.loading")))
+		content = append(content, msgEl(l, "p", "fleet-loading", "fleet.loading"))
 	} else {
 		content = append(content,
 			p.renderFleets(),

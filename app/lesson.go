@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"strings"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -52,12 +51,14 @@ func registerLesson(l lessonDef) {
 		}
 	}
 	// Insert in order: a generic sort of lessonDef would cost ~19 KB of
-	// WebAssembly for a dozen elements.
+	// WebAssembly for a dozen elements, slices.Insert ~4 KB.
 	i := len(lessons)
 	for i > 0 && lessons[i-1].Order > l.Order {
 		i--
 	}
-	lessons = slices.Insert(lessons, i, l)
+	lessons = append(lessons, lessonDef{})
+	copy(lessons[i+1:], lessons[i:])
+	lessons[i] = l
 }
 
 // lessonBySlug finds a lesson and its index in the path.
