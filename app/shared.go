@@ -15,8 +15,9 @@ import (
 // They are not go-app states: ctx.SetState, GetState and ObserveState
 // bring go-app's state store into the WebAssembly, with the AES-GCM of its
 // encrypted states and the reflection that hands values to observers
-// (~80 KB). The stored item keeps the format of go-app's persisted states,
-// {"Value": …}, so what an earlier version stored still reads.
+// (~90 KB raw, ~23 KB brotli). The stored item keeps the format of
+// go-app's persisted states, {"Value": …}, so what an earlier version
+// stored still reads.
 
 // sharedValue is one shared value: its JSON, and its watchers.
 type sharedValue struct {
