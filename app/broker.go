@@ -63,8 +63,8 @@ func (p *brokerPage) Render() goapp.UI {
 	v := &p.view
 	return &shell{Lang: l, Active: "/broker", Title: l.T("broker.title"), Content: []goapp.UI{
 		el("section", "page-intro").Body(
-			textEl("h1", "", l.T("broker.title")),
-			textEl("p", "lead", l.T("broker.lead")),
+			msgEl(l, "h1", "", "broker.title"),
+			msgEl(l, "p", "lead", "broker.lead"),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: store.BrokerFilters},
 			p.renderBad(),
 		),
@@ -82,5 +82,5 @@ func (p *brokerPage) renderBad() goapp.UI {
 	if p.view.Bad == 0 {
 		return nil
 	}
-	return textEl("p", "", obsFill(p.lang.T("broker.bad"), uint64(p.view.Bad))+" "+p.view.BadErr).ID("broker-bad").Class("notice", "notice-error").Attr("role", "alert")
+	return textEl("p", "notice notice-error", obsFill(p.lang.T("broker.bad"), uint64(p.view.Bad))+" "+p.view.BadErr).ID("broker-bad").Attr("role", "alert")
 }

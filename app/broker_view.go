@@ -76,8 +76,8 @@ func (s *brokerStats) Render() goapp.UI {
 		{"telemetry-lost", l.T("broker.stat.telemetry_lost"), count(t.TelemetryLost), l.T("broker.stat.telemetry_lost.caption")},
 	}
 	return el("section", "observer-section").ID("broker-stats").Aria("labelledby", "broker-stats-h").Body(
-		textEl("h2", "", l.T("broker.stats")).ID("broker-stats-h"),
-		textEl("p", "caption", l.T("broker.stats.caption")),
+		msgEl(l, "h2", "", "broker.stats").ID("broker-stats-h"),
+		msgEl(l, "p", "caption", "broker.stats.caption"),
 		el("div", "stat-grid").Body(
 			goapp.Range(stats).Slice(func(i int) goapp.UI {
 				st := stats[i]
@@ -115,8 +115,8 @@ func (r *brokerRates) Render() goapp.UI {
 	}
 	series := []sparkSeries{{Name: "received", Values: in}, {Name: "sent", Values: out}}
 	return el("section", "observer-section").ID("broker-rates").Aria("labelledby", "broker-rates-h").Body(
-		textEl("h2", "", l.T("broker.rates")).ID("broker-rates-h"),
-		textEl("p", "caption", l.T("broker.rates.caption")),
+		msgEl(l, "h2", "", "broker.rates").ID("broker-rates-h"),
+		msgEl(l, "p", "caption", "broker.rates.caption"),
 		el("div", "rates").Body(
 			el("div", "spark").Body(
 				&sparkline{ID: "rates-chart", Label: l.T("broker.rates"), Series: series, Slots: 60},
@@ -125,12 +125,12 @@ func (r *brokerRates) Render() goapp.UI {
 			el("ul", "spark-legend").Body(
 				el("li", "").ID("rate-received").DataSet("series", "received").Body(
 					el("span", "legend-swatch").Aria("hidden", true),
-					textEl("span", "legend-label", l.T("broker.rates.received")),
+					msgEl(l, "span", "legend-label", "broker.rates.received"),
 					textEl("span", "legend-value", now(in)+" "+l.T("broker.rates.per_s")),
 				),
 				el("li", "").ID("rate-sent").DataSet("series", "sent").Body(
 					el("span", "legend-swatch").Aria("hidden", true),
-					textEl("span", "legend-label", l.T("broker.rates.sent")),
+					msgEl(l, "span", "legend-label", "broker.rates.sent"),
 					textEl("span", "legend-value", now(out)+" "+l.T("broker.rates.per_s")),
 				),
 			),
@@ -153,21 +153,11 @@ func (c *brokerClients) Render() goapp.UI {
 	l := c.Lang
 	var body goapp.UI
 	if len(c.Clients) == 0 {
-		body = textEl("p", "empty", l.T("broker.clients.none"))
+		body = msgEl(l, "p", "empty", "broker.clients.none")
 	} else {
 		body = el("div", "table-scroll").Body(
 			el("table", "data-table").Body(
-				el("thead", "").Body(el("tr", "").Body(
-					textEl("th", "", l.T("broker.col.client")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.state")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.session")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.remote")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.keepalive")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.will")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.subscriptions")).Attr("scope", "col"),
-					textEl("th", "num", l.T("broker.col.queued")).Attr("scope", "col"),
-					textEl("th", "num", l.T("broker.col.dropped")).Attr("scope", "col"),
-				)),
+				tableHead(l, true, brokerClientCols),
 				el("tbody", "").Body(
 					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} }),
 				),
@@ -176,11 +166,11 @@ func (c *brokerClients) Render() goapp.UI {
 	}
 	var more goapp.UI
 	if c.More {
-		more = textEl("p", "notice", l.T("broker.clients.more"))
+		more = msgEl(l, "p", "notice", "broker.clients.more")
 	}
 	return el("section", "observer-section").ID("broker-clients").Aria("labelledby", "broker-clients-h").Body(
-		textEl("h2", "", l.T("broker.clients")).ID("broker-clients-h"),
-		textEl("p", "caption", l.T("broker.clients.caption")),
+		msgEl(l, "h2", "", "broker.clients").ID("broker-clients-h"),
+		msgEl(l, "p", "caption", "broker.clients.caption"),
 		body,
 		more,
 	)
@@ -207,7 +197,7 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var self, user goapp.UI
 	if ci.Self {
-		self = textEl("span", "", l.T("broker.self")).Class("badge", "badge-self")
+		self = msgEl(l, "span", "badge badge-self", "broker.self")
 	}
 	if ci.Username != "" {
 		user = textEl("span", "sub", l.T("broker.user")+" "+ci.Username)
@@ -247,7 +237,7 @@ func (c *brokerClientRow) Render() goapp.UI {
 	}
 	var inflight goapp.UI
 	if ci.Inflight > 0 {
-		inflight = textEl("span", "", obsFill(l.T("broker.inflight"), uint64(ci.Inflight))).Class("sub", "inflight")
+		inflight = textEl("span", "sub inflight", obsFill(l.T("broker.inflight"), uint64(ci.Inflight)))
 	}
 	queuedClass := "queued"
 	if ci.Queued > 0 {
@@ -256,7 +246,7 @@ func (c *brokerClientRow) Render() goapp.UI {
 	return el("tr", "client-"+state).DataSet("client", ci.ID).Body(
 		el("th", "").Attr("scope", "row").Body(textEl("code", "", ci.ID), self, user),
 		el("td", "").Body(
-			textEl("span", "", stateText).Class("badge", "badge-"+state),
+			textEl("span", "badge badge-"+state, stateText),
 			textEl("span", "sub", ci.Version),
 			since,
 		),
@@ -266,7 +256,7 @@ func (c *brokerClientRow) Render() goapp.UI {
 		el("td", "").Body(will),
 		el("td", "").Body(subsUI),
 		el("td", "num").Body(textEl("span", queuedClass, strconv.Itoa(ci.Queued)), inflight),
-		textEl("td", "", obsCount(ci.Dropped)).Class("num", "dropped"),
+		textEl("td", "num dropped", obsCount(ci.Dropped)),
 	)
 }
 
@@ -284,15 +274,11 @@ func (r *brokerRetained) Render() goapp.UI {
 	l := r.Lang
 	var body goapp.UI
 	if len(r.Retained) == 0 {
-		body = textEl("p", "empty", l.T("broker.retained.none"))
+		body = msgEl(l, "p", "empty", "broker.retained.none")
 	} else {
 		body = el("div", "table-scroll").Body(
 			el("table", "data-table").Body(
-				el("thead", "").Body(el("tr", "").Body(
-					textEl("th", "", l.T("broker.col.topic")).Attr("scope", "col"),
-					textEl("th", "num", l.T("broker.col.size")).Attr("scope", "col"),
-					textEl("th", "", l.T("broker.col.payload")).Attr("scope", "col"),
-				)),
+				tableHead(l, true, brokerRetainedCols),
 				el("tbody", "").Body(
 					goapp.Range(r.Retained).Slice(func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} }),
 				),
@@ -301,11 +287,11 @@ func (r *brokerRetained) Render() goapp.UI {
 	}
 	var more goapp.UI
 	if r.More {
-		more = textEl("p", "notice", l.T("broker.retained.more"))
+		more = msgEl(l, "p", "notice", "broker.retained.more")
 	}
 	return el("section", "observer-section").ID("broker-retained").Aria("labelledby", "broker-retained-h").Body(
-		textEl("h2", "", l.T("broker.retained")).ID("broker-retained-h"),
-		textEl("p", "caption", l.T("broker.retained.caption")),
+		msgEl(l, "h2", "", "broker.retained").ID("broker-retained-h"),
+		msgEl(l, "p", "caption", "broker.retained.caption"),
 		body,
 		more,
 	)
@@ -334,7 +320,7 @@ func (r *brokerRetainedRow) Render() goapp.UI {
 func payloadPreview(l i18n.Lang, text string, binary, cut bool) goapp.UI {
 	var mark, ellipsis goapp.UI
 	if binary {
-		mark = textEl("span", "", l.T("observer.hex")).Class("badge", "badge-hex").Title(l.T("observer.hex.title"))
+		mark = msgEl(l, "span", "badge badge-hex", "observer.hex").Title(l.T("observer.hex.title"))
 	}
 	if cut {
 		ellipsis = textEl("span", "cut", "…").Title(l.T("observer.cut.title"))
@@ -355,7 +341,7 @@ func (e *brokerEvents) Render() goapp.UI {
 	l := e.Lang
 	var body goapp.UI
 	if len(e.Events) == 0 {
-		body = textEl("p", "empty", l.T("broker.events.none"))
+		body = msgEl(l, "p", "empty", "broker.events.none")
 	} else {
 		body = el("ul", "event-list").Body(
 			goapp.Range(e.Events).Slice(func(i int) goapp.UI {
@@ -366,7 +352,7 @@ func (e *brokerEvents) Render() goapp.UI {
 				}
 				return el("li", "").DataSet("kind", ev.Kind).Body(
 					textEl("span", "event-time", obsClock(ev.At)),
-					textEl("span", "", brokerEventLabel(l, ev.Kind)).Class("badge", "badge-event"),
+					textEl("span", "badge badge-event", brokerEventLabel(l, ev.Kind)),
 					textEl("code", "", ev.Client),
 					detail,
 				)
@@ -374,8 +360,8 @@ func (e *brokerEvents) Render() goapp.UI {
 		)
 	}
 	return el("section", "observer-section").ID("broker-events").Aria("labelledby", "broker-events-h").Body(
-		textEl("h2", "", l.T("broker.events")).ID("broker-events-h"),
-		textEl("p", "caption", l.T("broker.events.caption")),
+		msgEl(l, "h2", "", "broker.events").ID("broker-events-h"),
+		msgEl(l, "p", "caption", "broker.events.caption"),
 		body,
 	)
 }
@@ -399,3 +385,7 @@ func brokerEventLabel(l i18n.Lang, kind string) string {
 	}
 	return kind
 }
+
+// The columns of the page's tables: class and message key of each.
+var brokerClientCols = [][2]string{{"", "broker.col.client"}, {"", "broker.col.state"}, {"", "broker.col.session"}, {"", "broker.col.remote"}, {"", "broker.col.keepalive"}, {"", "broker.col.will"}, {"", "broker.col.subscriptions"}, {"num", "broker.col.queued"}, {"num", "broker.col.dropped"}}
+var brokerRetainedCols = [][2]string{{"", "broker.col.topic"}, {"num", "broker.col.size"}, {"", "broker.col.payload"}}

@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -162,12 +162,14 @@ func fetchFleet(ctx context.Context, q *deviceQuery) (*fleetOverview, *devicePag
 		fleet, offset = "", 0
 		q.set(fleet, offset)
 	}
-	v := url.Values{"offset": {fmt.Sprint(offset)}, "limit": {fmt.Sprint(devicesPerPage)}}
+	// The query by hand, keys in order as url.Values.Encode writes them
+	// (which brings its own code into the WebAssembly).
+	query := "limit=" + strconv.Itoa(devicesPerPage) + "&offset=" + strconv.Itoa(offset)
 	if fleet != "" {
-		v.Set("fleet", fleet)
+		query = "fleet=" + url.QueryEscape(fleet) + "&" + query
 	}
 	var dp devicePage
-	if err := fleetCall(ctx, "GET", "/devices?"+v.Encode(), nil, &dp); err != nil {
+	if err := fleetCall(ctx, "GET", "/devices?"+query, nil, &dp); err != nil {
 		return &ov, nil, err
 	}
 	return &ov, &dp, nil
@@ -213,17 +215,17 @@ func (p *fleetPage) Render() goapp.UI {
 	}
 	var errNote goapp.UI
 	if msg != "" {
-		errNote = textEl("p", "", msg).ID("fleet-error").Class("notice", "notice-error").Attr("role", "alert")
+		errNote = textEl("p", "notice notice-error", msg).ID("fleet-error").Attr("role", "alert")
 	}
 	content := []goapp.UI{
 		el("section", "page-intro").Body(
-			textEl("h1", "", l.T("fleet.title")),
-			textEl("p", "lead", l.T("fleet.summary")),
+			msgEl(l, "h1", "", "fleet.title"),
+			msgEl(l, "p", "lead", "fleet.summary"),
 			errNote,
 		),
 	}
 	if p.ov == nil {
-		content = append(content, textEl("p", "fleet-loading", l.T("fleet.loading")))
+		content = append(content, msgEl(l, "p", "fleet-loading", "fleet.loading"))
 	} else {
 		content = append(content,
 			p.renderFleets(),

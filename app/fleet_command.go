@@ -77,12 +77,12 @@ func (c *commandPanel) Render() goapp.UI {
 		el("div", "command-input").Body(
 			goapp.ElemSelfClosing("input").ID("command-text").Attr("type", "text").Attr("value", value).
 				OnInput(func(ctx goapp.Context, e goapp.Event) { c.text = ctx.JSSrc().Get("value").String() }),
-			textEl("button", "", l.T("fleet.send")).ID("command-send").Attr("type", "submit").Class("button", "button-primary").Attr("disabled", c.busy),
+			msgEl(l, "button", "button button-primary", "fleet.send").ID("command-send").Attr("type", "submit").Attr("disabled", c.busy),
 		),
 		el("div", "chips").Body(examples...),
-		goapp.If(c.err != "", textEl("p", "", c.err).ID("command-error").Class("notice", "notice-error")),
+		goapp.If(c.err != "", textEl("p", "notice notice-error", c.err).ID("command-error")),
 		goapp.If(c.reply != "", el("div", "").Body(
-			textEl("span", "muted", l.T("fleet.reply")),
+			msgEl(l, "span", "muted", "fleet.reply"),
 			textEl("pre", "reply", c.reply).ID("command-reply"),
 		)),
 	)

@@ -77,31 +77,31 @@ func (e *scenarioEditor) apply(ctx goapp.Context) {
 func (e *scenarioEditor) Render() goapp.UI {
 	l := e.Lang
 	body := []goapp.UI{
-		textEl("h2", "", l.T("fleet.editor")),
-		textEl("p", "muted", l.T("fleet.editor_help")),
+		msgEl(l, "h2", "", "fleet.editor"),
+		msgEl(l, "p", "muted", "fleet.editor_help"),
 		textEl("textarea", "code-editor", e.value()).ID("scenario-source").Attr("rows", 24).Attr("spellcheck", "false").
 			Attr("aria-label", l.T("fleet.editor")).
 			OnInput(func(ctx goapp.Context, ev goapp.Event) {
 				e.text, e.dirty, e.applied = ctx.JSSrc().Get("value").String(), true, false
 			}),
 		el("div", "editor-actions").Body(
-			textEl("button", "", l.T("fleet.apply")).ID("scenario-apply").Class("button", "button-primary").Attr("disabled", e.busy).
+			msgEl(l, "button", "button button-primary", "fleet.apply").ID("scenario-apply").Attr("disabled", e.busy).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.apply(ctx) }),
-			textEl("button", "button", l.T("fleet.revert")).ID("scenario-revert").Attr("disabled", !e.dirty || e.busy).
+			msgEl(l, "button", "button", "fleet.revert").ID("scenario-revert").Attr("disabled", !e.dirty || e.busy).
 				OnClick(func(ctx goapp.Context, ev goapp.Event) { e.dirty, e.problems, e.err = false, nil, "" }),
-			goapp.If(e.applied, textEl("span", "ok", l.T("fleet.applied")).ID("scenario-applied")),
+			goapp.If(e.applied, msgEl(l, "span", "ok", "fleet.applied").ID("scenario-applied")),
 		),
 	}
 	if e.err != "" {
-		body = append(body, textEl("p", "", e.err).Class("notice", "notice-error").Attr("role", "alert"))
+		body = append(body, textEl("p", "notice notice-error", e.err).Attr("role", "alert"))
 	}
 	if len(e.problems) > 0 {
 		body = append(body,
-			textEl("p", "", l.T("fleet.refused")).ID("scenario-refused").Class("notice", "notice-error").Attr("role", "alert"),
+			msgEl(l, "p", "notice notice-error", "fleet.refused").ID("scenario-refused").Attr("role", "alert"),
 			el("ol", "problems").ID("scenario-problems").Body(e.renderProblems()...),
 		)
 	}
-	return el("section", "").Class("fleet-section", "scenario-editor").Body(body...)
+	return el("section", "fleet-section scenario-editor").Body(body...)
 }
 
 // renderProblems shows each problem under the line it is about.

@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,12 +123,14 @@ func (l *fleetLive) setErr(s string) {
 // they are the same.
 func (l *fleetLive) follow(ctx context.Context, fleets []fleetInfo) error {
 	l.mu.Lock()
-	same := slices.EqualFunc(l.fleets, fleets, func(a, b fleetInfo) bool {
-		return a.Name == b.Name && a.Filter == b.Filter && a.StatusFilter == b.StatusFilter && a.Format == b.Format
-	})
+	same := len(l.fleets) == len(fleets)
+	for i := 0; same && i < len(fleets); i++ {
+		a, b := &l.fleets[i], &fleets[i]
+		same = a.Name == b.Name && a.Filter == b.Filter && a.StatusFilter == b.StatusFilter && a.Format == b.Format
+	}
 	old := l.fleets
 	if !same {
-		l.fleets = slices.Clone(fleets)
+		l.fleets = append([]fleetInfo(nil), fleets...)
 		l.charts = nil
 		clear(l.statuses)
 		l.version++
@@ -211,7 +212,13 @@ func numericFields(f *fleetInfo, payload []byte) []fieldValue {
 		}
 		flatten("", obj, &out)
 		// Follow the scenario's field order, not the map's.
-		sort.SliceStable(out, func(i, j int) bool { return fieldRank(f, out[i].name) < fieldRank(f, out[j].name) })
+		// An insertion sort, stable, of a few fields: sort.SliceStable
+		// would bring its own ~5 KB of WebAssembly.
+		for i := 1; i < len(out); i++ {
+			for j := i; j > 0 && fieldRank(f, out[j].name) < fieldRank(f, out[j-1].name); j-- {
+				out[j], out[j-1] = out[j-1], out[j]
+			}
+		}
 	case "plain":
 		if v, err := strconv.ParseFloat(strings.TrimSpace(string(payload)), 64); err == nil && len(f.Fields) == 1 {
 			out = append(out, fieldValue{f.Fields[0].Name, v})
@@ -270,11 +277,18 @@ func (l *fleetLive) add(f *fleetInfo, rank int, field, topic string, t int64, v 
 	}
 	if c == nil {
 		c = &chartData{fleet: f.Name, field: field, unit: unitOf(f, field), rank: rank}
-		i, _ := slices.BinarySearchFunc(l.charts, rank, func(x *chartData, r int) int { return x.rank - r })
+		// A loop over a few charts, not slices' generic search and insert
+		// (their code is ~4 KB of WebAssembly for each element type).
+		i := 0
+		for i < len(l.charts) && l.charts[i].rank < rank {
+			i++
+		}
 		if i >= maxCharts {
 			return
 		}
-		l.charts = slices.Insert(l.charts, i, c)
+		l.charts = append(l.charts, nil)
+		copy(l.charts[i+1:], l.charts[i:])
+		l.charts[i] = c
 		if len(l.charts) > maxCharts {
 			l.charts[maxCharts] = nil
 			l.charts = l.charts[:maxCharts]

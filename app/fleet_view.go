@@ -30,25 +30,16 @@ func (p *fleetPage) renderFleets() goapp.UI {
 	return el("section", "fleet-section").Body(
 		el("div", "fleet-head").Body(
 			el("h2", "").Body(goapp.Text(l.T("fleet.scenario")+" "), textEl("code", "", name).ID("fleet-scenario")),
-			textEl("span", "", state).ID("fleet-status").Class("badge", badge(ov.Running)),
-			textEl("button", "", l.T("fleet.start")).ID("fleet-start").Class("button", "button-primary").Attr("disabled", ov.Running || ov.Scenario == "").OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
-			textEl("button", "button", l.T("fleet.stop")).ID("fleet-stop").Attr("disabled", !ov.Running).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
+			textEl("span", "badge "+badge(ov.Running), state).ID("fleet-status"),
+			msgEl(l, "button", "button button-primary", "fleet.start").ID("fleet-start").Attr("disabled", ov.Running || ov.Scenario == "").OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/start", nil) }),
+			msgEl(l, "button", "button", "fleet.stop").ID("fleet-stop").Attr("disabled", !ov.Running).OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", "/stop", nil) }),
 		),
 		goapp.If(ov.Description != "", textEl("p", "fleet-description", ov.Description)),
 		textEl("p", "fleet-totals", fmt.Sprintf(l.T("fleet.totals"),
 			st.Total.Connected, st.Total.Devices, st.Total.Rate, st.Total.Published, st.Total.Failed, st.Total.Reconnects)).ID("fleet-totals"),
 		el("div", "table-wrap").Body(
 			el("table", "data-table").ID("fleet-fleets").Body(
-				el("thead", "").Body(el("tr", "").Body(
-					textEl("th", "", l.T("fleet.col.fleet")),
-					textEl("th", "num", l.T("fleet.col.devices")),
-					textEl("th", "num", l.T("fleet.col.connected")),
-					textEl("th", "num", l.T("fleet.col.rate")),
-					textEl("th", "num", l.T("fleet.col.published")),
-					textEl("th", "num", l.T("fleet.col.failed")),
-					textEl("th", "num", l.T("fleet.col.reconnects")),
-					textEl("th", "", l.T("fleet.col.scale")),
-				)),
+				tableHead(l, false, fleetCols),
 				el("tbody", "").Body(rows...),
 			),
 		),
@@ -96,7 +87,7 @@ func (p *fleetPage) renderFleetRow(f fleetCounts) goapp.UI {
 						}
 						p.scales[name] = ctx.JSSrc().Get("value").String()
 					}, name),
-				textEl("button", "", l.T("fleet.scale")).Attr("type", "submit").Class("button", "button-small"),
+				msgEl(l, "button", "button button-small", "fleet.scale").Attr("type", "submit"),
 			),
 		),
 	)
@@ -133,14 +124,14 @@ func (p *fleetPage) renderCharts() goapp.UI {
 			el("ul", "chart-legend").Body(legend...),
 		))
 	}
-	body := []goapp.UI{textEl("h2", "", l.T("fleet.charts"))}
+	body := []goapp.UI{msgEl(l, "h2", "", "fleet.charts")}
 	switch {
 	case p.liveErr != "":
-		body = append(body, textEl("p", "", l.T("fleet.live_error")+" "+p.liveErr).Class("notice", "notice-error"))
+		body = append(body, textEl("p", "notice notice-error", l.T("fleet.live_error")+" "+p.liveErr))
 	case len(cards) == 0:
-		body = append(body, textEl("p", "muted", l.T("fleet.charts_empty")))
+		body = append(body, msgEl(l, "p", "muted", "fleet.charts_empty"))
 	default:
-		body = append(body, textEl("p", "muted", l.T("fleet.charts_note")), el("div", "chart-grid").ID("fleet-charts").Body(cards...))
+		body = append(body, msgEl(l, "p", "muted", "fleet.charts_note"), el("div", "chart-grid").ID("fleet-charts").Body(cards...))
 	}
 	return el("section", "fleet-section").Body(body...)
 }
@@ -149,7 +140,7 @@ func (p *fleetPage) renderCharts() goapp.UI {
 func (p *fleetPage) renderDevices() goapp.UI {
 	l := p.lang
 	fleet, offset := p.query.get()
-	options := []goapp.UI{textEl("option", "", l.T("fleet.all_fleets")).Attr("value", "").Attr("selected", fleet == "")}
+	options := []goapp.UI{msgEl(l, "option", "", "fleet.all_fleets").Attr("value", "").Attr("selected", fleet == "")}
 	for _, f := range p.ov.Stats.Fleets {
 		options = append(options, textEl("option", "", f.Name).Attr("value", f.Name).Attr("selected", fleet == f.Name))
 	}
@@ -166,7 +157,7 @@ func (p *fleetPage) renderDevices() goapp.UI {
 	last := min(offset+len(p.devices.Devices), total)
 	return el("section", "fleet-section").Body(
 		el("div", "fleet-head").Body(
-			textEl("h2", "", l.T("fleet.devices")),
+			msgEl(l, "h2", "", "fleet.devices"),
 			el("select", "").ID("fleet-filter").Attr("aria-label", l.T("fleet.filter")).Body(options...).
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.query.set(ctx.JSSrc().Get("value").String(), 0)
@@ -174,24 +165,17 @@ func (p *fleetPage) renderDevices() goapp.UI {
 		),
 		el("div", "table-wrap").Body(
 			el("table", "data-table").ID("fleet-devices").Body(
-				el("thead", "").Body(el("tr", "").Body(
-					textEl("th", "", l.T("fleet.col.device")),
-					textEl("th", "", l.T("fleet.col.state")),
-					textEl("th", "", l.T("fleet.col.status")),
-					textEl("th", "", l.T("fleet.col.value")),
-					textEl("th", "", l.T("fleet.col.last")),
-					textEl("th", "", l.T("fleet.col.actions")),
-				)),
+				tableHead(l, false, deviceCols),
 				el("tbody", "").Body(rows...),
 			),
 		),
 		// The pager reads the query when clicked: go-app keeps its first
 		// handlers, drawn on the first page of all the fleets.
 		el("div", "pager").Body(
-			textEl("button", "", l.T("fleet.prev")).ID("devices-prev").Class("button", "button-small").Attr("disabled", offset == 0).
+			msgEl(l, "button", "button button-small", "fleet.prev").ID("devices-prev").Attr("disabled", offset == 0).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(-devicesPerPage) }),
 			textEl("span", "", fmt.Sprintf(l.T("fleet.range"), min(offset+1, total), last, total)),
-			textEl("button", "", l.T("fleet.next")).ID("devices-next").Class("button", "button-small").Attr("disabled", last >= total).
+			msgEl(l, "button", "button button-small", "fleet.next").ID("devices-next").Attr("disabled", last >= total).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.turn(devicesPerPage) }),
 		),
 	)
@@ -222,21 +206,21 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 	actions := []goapp.UI{}
 	if d.Online {
 		actions = append(actions,
-			textEl("button", "", l.T("fleet.offline_clean")).Class("button", "button-small").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
+			msgEl(l, "button", "button button-small", "fleet.offline_clean").DataSet("action", "offline-clean").Title(l.T("fleet.offline_clean_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "clean"})
 				}, id),
-			textEl("button", "", l.T("fleet.offline_abrupt")).Class("button", "button-small").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
+			msgEl(l, "button", "button button-small", "fleet.offline_abrupt").DataSet("action", "offline-abrupt").Title(l.T("fleet.offline_abrupt_help")).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					p.act(ctx, "POST", path+"/offline", map[string]string{"mode": "abrupt"})
 				}, id),
 		)
 	} else if d.State == "offline" {
-		actions = append(actions, textEl("button", "", l.T("fleet.online")).Class("button", "button-small").DataSet("action", "online").
+		actions = append(actions, msgEl(l, "button", "button button-small", "fleet.online").DataSet("action", "online").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { p.act(ctx, "POST", path+"/online", nil) }, id))
 	}
 	if d.Command != "" {
-		actions = append(actions, textEl("button", "", l.T("fleet.command")).Class("button", "button-small").DataSet("action", "command").
+		actions = append(actions, msgEl(l, "button", "button button-small", "fleet.command").DataSet("action", "command").
 			Attr("aria-expanded", p.selected == id).
 			OnClick(func(ctx goapp.Context, e goapp.Event) {
 				if p.selected == id {
@@ -247,8 +231,8 @@ func (p *fleetPage) renderDevice(d fleetDevice) goapp.UI {
 			}, id))
 	}
 	return el("tr", "").DataSet("device", id).Body(
-		el("td", "").Body(textEl("code", "", id), textEl("div", "", d.Topic).Class("muted", "small")),
-		el("td", "").Body(textEl("span", "", state).Class("device-state", "badge", badge(d.Online))),
+		el("td", "").Body(textEl("code", "", id), textEl("div", "muted small", d.Topic)),
+		el("td", "").Body(textEl("span", "device-state badge "+badge(d.Online), state)),
 		el("td", "").Body(textEl("code", "device-status", status).Title(d.Status)),
 		textEl("td", "device-value", d.Value),
 		textEl("td", "device-last", last),
@@ -263,3 +247,7 @@ func badge(ok bool) string {
 	}
 	return "badge-muted"
 }
+
+// The columns of the page's tables: class and message key of each.
+var fleetCols = [][2]string{{"", "fleet.col.fleet"}, {"num", "fleet.col.devices"}, {"num", "fleet.col.connected"}, {"num", "fleet.col.rate"}, {"num", "fleet.col.published"}, {"num", "fleet.col.failed"}, {"num", "fleet.col.reconnects"}, {"", "fleet.col.scale"}}
+var deviceCols = [][2]string{{"", "fleet.col.device"}, {"", "fleet.col.state"}, {"", "fleet.col.status"}, {"", "fleet.col.value"}, {"", "fleet.col.last"}, {"", "fleet.col.actions"}}

@@ -117,7 +117,7 @@ func (h *hexView) renderError(m *hexModel) goapp.UI {
 		msg = perr.Msg // the rule and the code are shown on their own
 	}
 	parts := []goapp.UI{
-		textEl("span", "hexview-error-title", l.T("inspector.hex.decode_error")),
+		msgEl(l, "span", "hexview-error-title", "inspector.hex.decode_error"),
 		goapp.Text(" " + msg + " "),
 		textEl("span", "hexview-at", l.T("inspector.hex.at_byte")+" "+strconv.Itoa(m.Ex.ErrOffset)),
 	}
@@ -233,7 +233,7 @@ func (h *hexView) renderDetail(m *hexModel) goapp.UI {
 	l := h.Lang
 	d := el("div", "explain-detail").Aria("live", "polite")
 	if h.pointedRow < 0 || h.pointedRow >= len(m.Rows) {
-		return d.Body(textEl("p", "explain-hint", l.T("inspector.hex.hint")))
+		return d.Body(msgEl(l, "p", "explain-hint", "inspector.hex.hint"))
 	}
 	row := m.Rows[h.pointedRow]
 	path := make([]string, len(row.Path))

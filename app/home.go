@@ -41,7 +41,7 @@ func (p *homePage) nextLesson() (lessonDef, bool, bool) {
 // Render draws the page inside the shell.
 func (p *homePage) Render() goapp.UI {
 	l := p.lang
-	start := textEl("a", "button button-primary", l.T("home.start_lesson")).ID("home-start").Attr("href", "/lessons")
+	start := msgEl(l, "a", "button button-primary", "home.start_lesson").ID("home-start").Attr("href", "/lessons")
 	if next, started, ok := p.nextLesson(); ok {
 		start = start.Attr("href", "/lessons/"+next.Slug)
 		if started {
@@ -54,25 +54,25 @@ func (p *homePage) Render() goapp.UI {
 		Content: []goapp.UI{
 			el("section", "hero").
 				Body(
-					textEl("h1", "", l.T("home.title")),
-					textEl("p", "lead", l.T("home.lead")),
+					msgEl(l, "h1", "", "home.title"),
+					msgEl(l, "p", "lead", "home.lead"),
 					el("div", "hero-actions").
 						Body(
 							start,
-							textEl("a", "button", l.T("home.open_lab")).Attr("href", "/lab"),
+							msgEl(l, "a", "button", "home.open_lab").Attr("href", "/lab"),
 						),
 				),
 			el("section", "home-path").
 				Aria("labelledby", "path-heading").
 				Body(
-					textEl("h2", "", l.T("home.path")).ID("path-heading"),
-					textEl("p", "caption", l.T("lessons.summary")),
+					msgEl(l, "h2", "", "home.path").ID("path-heading"),
+					msgEl(l, "p", "caption", "lessons.summary"),
 					&lessonPath{Lang: l, Progress: p.progress},
 				),
 			el("section", "sections").
 				Aria("labelledby", "sections-heading").
 				Body(
-					textEl("h2", "", l.T("home.sections")).ID("sections-heading"),
+					msgEl(l, "h2", "", "home.sections").ID("sections-heading"),
 					el("ul", "card-grid").
 						Body(
 							goapp.Range(sections).Slice(func(i int) goapp.UI {

@@ -172,7 +172,7 @@ func (p *inspectorPage) Render() goapp.UI {
 			el("section", "page-intro").
 				Body(
 					textEl("h1", "", title),
-					textEl("p", "lead", l.T("inspector.summary")),
+					msgEl(l, "p", "lead", "inspector.summary"),
 				),
 			body,
 		},
@@ -183,8 +183,8 @@ func (p *inspectorPage) renderEmpty() goapp.UI {
 	l := p.lang
 	return el("div", "inspector-empty").
 		Body(
-			textEl("p", "", l.T("inspector.empty")),
-			textEl("a", "", l.T("inspector.empty_action")).Class("button", "button-primary").Attr("href", "/lab"),
+			msgEl(l, "p", "", "inspector.empty"),
+			msgEl(l, "a", "button button-primary", "inspector.empty_action").Attr("href", "/lab"),
 		)
 }
 
@@ -197,14 +197,14 @@ func (p *inspectorPage) renderLog() goapp.UI {
 	}
 	var packets, detail goapp.UI
 	if len(rows) == 0 {
-		packets = textEl("p", "inspector-none", l.T("inspector.no_match"))
+		packets = msgEl(l, "p", "inspector-none", "inspector.no_match")
 	} else {
 		packets = p.renderTable(rows)
 	}
 	if p.selected != 0 {
 		detail = p.renderSelected(p.chosen)
 	} else {
-		detail = textEl("p", "inspector-none", l.T("inspector.select_hint"))
+		detail = msgEl(l, "p", "inspector-none", "inspector.select_hint")
 	}
 	return el("div", "inspector").
 		Body(
@@ -219,7 +219,7 @@ func (p *inspectorPage) renderLog() goapp.UI {
 					el("section", "inspector-sequences").
 						Aria("labelledby", "inspector-seq-heading").
 						Body(
-							textEl("h2", "", l.T("inspector.seq.title")).ID("inspector-seq-heading"),
+							msgEl(l, "h2", "", "inspector.seq.title").ID("inspector-seq-heading"),
 							goapp.Range(diagrams).Slice(func(i int) goapp.UI {
 								name := diagrams[i]
 								return el("div", "sequence").
@@ -240,7 +240,7 @@ func (p *inspectorPage) renderLog() goapp.UI {
 			el("section", "inspector-detail").
 				Aria("labelledby", "inspector-detail-heading").
 				Body(
-					textEl("h2", "", l.T("inspector.detail")).ID("inspector-detail-heading"),
+					msgEl(l, "h2", "", "inspector.detail").ID("inspector-detail-heading"),
 					detail,
 				),
 		)
@@ -258,20 +258,20 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 	}
 	return el("div", "inspector-filters").
 		Body(
-			textEl("label", "", l.T("inspector.filter.client")).Attr("for", "inspector-client"),
+			msgEl(l, "label", "", "inspector.filter.client").Attr("for", "inspector-client"),
 			el("select", "").
 				ID("inspector-client").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					p.client = ctx.JSSrc().Get("value").String()
 				}).
 				Body(
-					textEl("option", "", l.T("inspector.filter.all_clients")).Attr("value", "").Attr("selected", p.client == ""),
+					msgEl(l, "option", "", "inspector.filter.all_clients").Attr("value", "").Attr("selected", p.client == ""),
 					goapp.Range(clients).Slice(func(i int) goapp.UI {
 						name := clients[i]
 						return textEl("option", "", name).Attr("value", name).Attr("selected", name == p.client)
 					}),
 				),
-			textEl("label", "", l.T("inspector.filter.type")).Attr("for", "inspector-type"),
+			msgEl(l, "label", "", "inspector.filter.type").Attr("for", "inspector-type"),
 			el("select", "").
 				ID("inspector-type").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
@@ -282,7 +282,7 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 					p.ptype = protocol.Type(n)
 				}).
 				Body(
-					textEl("option", "", l.T("inspector.filter.all_types")).Attr("value", "0").Attr("selected", p.ptype == 0),
+					msgEl(l, "option", "", "inspector.filter.all_types").Attr("value", "0").Attr("selected", p.ptype == 0),
 					goapp.Range(types).Slice(func(i int) goapp.UI {
 						t := types[i]
 						return textEl("option", "", t.String()).Attr("value", strconv.Itoa(int(t))).Attr("selected", t == p.ptype)
@@ -290,7 +290,7 @@ func (p *inspectorPage) renderFilters(shown, matching int) goapp.UI {
 				),
 			textEl("span", "inspector-count", l.T("inspector.count")+" "+strconv.Itoa(shown)+" / "+strconv.Itoa(matching)),
 			p.renderPause(),
-			textEl("button", "button", l.T("inspector.clear")).
+			msgEl(l, "button", "button", "inspector.clear").
 				ID("inspector-clear").
 				Attr("type", "button").
 				OnClick(func(ctx goapp.Context, e goapp.Event) {

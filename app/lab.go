@@ -111,8 +111,8 @@ func (p *labPage) Render() goapp.UI {
 		Content: []goapp.UI{
 			el("section", "page-intro").
 				Body(
-					textEl("h1", "", l.T("lab.title")),
-					textEl("p", "lead", l.T("lab.summary")),
+					msgEl(l, "h1", "", "lab.title"),
+					msgEl(l, "p", "lead", "lab.summary"),
 				),
 			el("div", "lab").
 				Body(
@@ -129,7 +129,7 @@ func (p *labPage) renderDetail(l i18n.Lang, c *store.ClientView, defaultURL stri
 		return el("section", "").
 			ID("lab-detail").
 			Class("lab-detail", "lab-empty-detail").
-			Body(textEl("p", "lab-empty", l.T("lab.no_client")))
+			Body(msgEl(l, "p", "lab-empty", "lab.no_client"))
 	}
 	connected := c.Status == store.Connected
 	return el("section", "lab-detail").

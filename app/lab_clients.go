@@ -37,8 +37,8 @@ func (c *labClientList) Render() goapp.UI {
 	return el("aside", "lab-clients").
 		Aria("labelledby", "lab-clients-heading").
 		Body(
-			textEl("h2", "", l.T("lab.clients")).ID("lab-clients-heading"),
-			goapp.If(len(c.Items) == 0, textEl("p", "lab-empty", l.T("lab.clients.none"))),
+			msgEl(l, "h2", "", "lab.clients").ID("lab-clients-heading"),
+			goapp.If(len(c.Items) == 0, msgEl(l, "p", "lab-empty", "lab.clients.none")),
 			el("ul", "lab-client-list").
 				ID("lab-clients").
 				Body(goapp.Range(c.Items).Slice(func(i int) goapp.UI {
@@ -48,7 +48,7 @@ func (c *labClientList) Render() goapp.UI {
 				ID("lab-add-form").
 				OnSubmit(c.add).
 				Body(
-					textEl("label", "", l.T("lab.add.name")).Attr("for", "lab-add-name"),
+					msgEl(l, "label", "", "lab.add.name").Attr("for", "lab-add-name"),
 					el("div", "lab-inline").Body(
 						goapp.ElemSelfClosing("input").
 							Attr("type", "text").
@@ -58,7 +58,7 @@ func (c *labClientList) Render() goapp.UI {
 							Attr("maxlength", store.MaxNameLen).
 							Attr("autocomplete", "off").
 							OnInput(func(ctx goapp.Context, e goapp.Event) { c.name = inputValue(ctx) }),
-						textEl("button", "", l.T("lab.add")).
+						msgEl(l, "button", "", "lab.add").
 							Attr("type", "submit").
 							ID("lab-add").
 							Class("button", "button-primary"),
@@ -161,7 +161,7 @@ func (h *labClientHeader) Render() goapp.UI {
 			Class("lab-client-header", "lab-rename").
 			OnSubmit(h.rename).
 			Body(
-				textEl("label", "", l.T("lab.rename.name")).Attr("for", "lab-rename-name"),
+				msgEl(l, "label", "", "lab.rename.name").Attr("for", "lab-rename-name"),
 				el("div", "lab-inline").Body(
 					goapp.ElemSelfClosing("input").
 						Attr("type", "text").
@@ -170,7 +170,7 @@ func (h *labClientHeader) Render() goapp.UI {
 						Attr("maxlength", store.MaxNameLen).
 						Attr("autocomplete", "off").
 						OnInput(func(ctx goapp.Context, e goapp.Event) { h.newName = inputValue(ctx) }),
-					textEl("button", "", l.T("lab.rename.save")).Attr("type", "submit").ID("lab-rename-save").Class("button", "button-primary"),
+					msgEl(l, "button", "button button-primary", "lab.rename.save").Attr("type", "submit").ID("lab-rename-save"),
 					button("lab-rename-cancel", l.T("lab.cancel"), false, func(ctx goapp.Context, e goapp.Event) {
 						h.renaming, h.err = false, nil
 					}),

@@ -48,7 +48,7 @@ func (c *labConnection) Render() goapp.UI {
 		Class("lab-card", "lab-connection").
 		Aria("labelledby", "lab-conn-heading").
 		Body(
-			textEl("h3", "", l.T("lab.conn")).ID("lab-conn-heading"),
+			msgEl(l, "h3", "", "lab.conn").ID("lab-conn-heading"),
 			el("div", "lab-status-row").Body(
 				c.renderStatus(l),
 				el("div", "lab-actions").Body(
@@ -139,10 +139,10 @@ func (c *labConnection) renderSettings(l i18n.Lang) goapp.UI {
 		Body(
 			lockable(el("fieldset", ""), c.Status != store.Disconnected).
 				Body(
-					textEl("legend", "", l.T("lab.settings")),
-					goapp.If(c.Status != store.Disconnected, textEl("p", "lab-hint", l.T("lab.settings.locked"))),
+					msgEl(l, "legend", "", "lab.settings"),
+					goapp.If(c.Status != store.Disconnected, msgEl(l, "p", "lab-hint", "lab.settings.locked")),
 					el("div", "lab-grid").Body(
-						el("div", "").Class("lab-field", "lab-field-wide").Body(
+						el("div", "lab-field lab-field-wide").Body(
 							textField(l, "lab-url", l.T("lab.url"), f.URL, c.errs["lab-url"], false, c.set(func(s string) { f.URL = s })),
 							textEl("p", "lab-hint", tf(l, "lab.url.hint", "url", c.DefaultURL)),
 						),
@@ -168,7 +168,7 @@ func (c *labConnection) renderWill(l i18n.Lang, v5 bool) goapp.UI {
 	f := &c.form
 	return el("fieldset", "lab-will").
 		Body(
-			textEl("legend", "", l.T("lab.will")),
+			msgEl(l, "legend", "", "lab.will"),
 			checkField("lab-will", l.T("lab.will.enable"), f.Will, c.setBool(func(b bool) { f.Will = b })),
 			goapp.If(f.Will, el("div", "lab-grid").Body(
 				textField(l, "lab-will-topic", l.T("lab.topic"), f.WillTopic, c.errs["lab-will-topic"], false, c.set(func(s string) { f.WillTopic = s })),

@@ -58,7 +58,7 @@ func (g *labLog) Render() goapp.UI {
 		Aria("labelledby", "lab-log-heading").
 		Body(
 			el("div", "lab-log-head").Body(
-				textEl("h3", "", l.T("lab.log")).ID("lab-log-heading"),
+				msgEl(l, "h3", "", "lab.log").ID("lab-log-heading"),
 				textEl("p", "lab-counters", tf(l, "lab.log.counters",
 					"received", strconv.FormatUint(g.Counters.Received, 10),
 					"published", strconv.FormatUint(g.Counters.Published, 10),
@@ -79,7 +79,7 @@ func (g *labLog) Render() goapp.UI {
 								labChanged(ctx)
 							})
 					})),
-				textEl("button", "button", l.T("lab.log.pause")).
+				msgEl(l, "button", "button", "lab.log.pause").
 					Attr("type", "button").
 					ID("lab-log-pause").
 					Aria("pressed", g.paused).
@@ -98,7 +98,7 @@ func (g *labLog) Render() goapp.UI {
 					ID("lab-log-more").
 					Aria("pressed", g.more).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { g.more = !g.more }),
-				textEl("button", "button", l.T("lab.log.clear")).
+				msgEl(l, "button", "button", "lab.log.clear").
 					Attr("type", "button").
 					ID("lab-log-clear").
 					OnClick(func(ctx goapp.Context, e goapp.Event) {
@@ -113,7 +113,7 @@ func (g *labLog) Render() goapp.UI {
 
 func (g *labLog) renderMessages(l i18n.Lang, msgs []store.Message) goapp.UI {
 	if len(msgs) == 0 {
-		return textEl("p", "lab-empty", l.T("lab.log.empty")).ID("lab-log-empty")
+		return msgEl(l, "p", "lab-empty", "lab.log.empty").ID("lab-log-empty")
 	}
 	return el("ol", "lab-log").
 		ID("lab-log").
@@ -140,8 +140,8 @@ func (g *labLog) renderMessage(l i18n.Lang, m *store.Message) goapp.UI {
 				textEl("time", "lab-msg-time", m.Time.Format("15:04:05.000")),
 				textEl("code", "lab-msg-topic", m.Topic),
 				textEl("span", "lab-msg-qos", tf(l, "lab.log.qos", "qos", strconv.Itoa(int(m.QoS)))),
-				goapp.If(m.Retain, textEl("span", "lab-msg-retain", l.T("lab.log.retained"))),
-				goapp.If(m.Dup, textEl("span", "lab-msg-dup", l.T("lab.log.dup"))),
+				goapp.If(m.Retain, msgEl(l, "span", "lab-msg-retain", "lab.log.retained")),
+				goapp.If(m.Dup, msgEl(l, "span", "lab-msg-dup", "lab.log.dup")),
 				textEl("span", "lab-msg-size", tf(l, "lab.log.bytes", "n", strconv.Itoa(len(m.Payload)))),
 			),
 			renderProps(l, &m.Props),

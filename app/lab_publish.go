@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strconv"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -52,13 +51,13 @@ func (p *labPublish) Render() goapp.UI {
 		Class("lab-card", "lab-publish").
 		Aria("labelledby", "lab-pub-heading").
 		Body(
-			textEl("h3", "", l.T("lab.publish.title")).ID("lab-pub-heading"),
+			msgEl(l, "h3", "", "lab.publish.title").ID("lab-pub-heading"),
 			el("form", "").
 				ID("lab-pub-form").
 				OnSubmit(p.publish).
 				Body(
 					el("div", "lab-grid").Body(
-						el("div", "").Class("lab-field", "lab-field-wide").Body(
+						el("div", "lab-field lab-field-wide").Body(
 							textField(l, "lab-pub-topic", l.T("lab.topic"), f.Topic, p.errs["lab-pub-topic"], false, p.set(func(v string) { f.Topic = v })),
 						),
 						textArea("lab-pub-payload", l.T("lab.payload"), f.Payload, p.set(func(v string) { f.Payload = v })),
@@ -68,7 +67,7 @@ func (p *labPublish) Render() goapp.UI {
 					),
 					goapp.If(v5, p.renderProps(l)),
 					el("div", "lab-actions").Body(
-						textEl("button", "", l.T("lab.publish")).
+						msgEl(l, "button", "", "lab.publish").
 							Attr("type", "submit").
 							ID("lab-publish").
 							Class("button", "button-primary").
@@ -92,7 +91,7 @@ func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
 		d = d.Attr("open", true)
 	}
 	return d.Body(
-		textEl("summary", "", l.T("lab.props")).ID("lab-pub-props"),
+		msgEl(l, "summary", "", "lab.props").ID("lab-pub-props"),
 		el("div", "lab-grid").Body(
 			textField(l, "lab-pub-content-type", l.T("lab.prop.content_type"), f.ContentType, p.errs["lab-pub-content-type"], false, p.set(func(v string) { f.ContentType = v })),
 			textField(l, "lab-pub-response-topic", l.T("lab.prop.response_topic"), f.ResponseTopic, p.errs["lab-pub-response-topic"], false, p.set(func(v string) { f.ResponseTopic = v })),
@@ -101,7 +100,7 @@ func (p *labPublish) renderProps(l i18n.Lang) goapp.UI {
 			checkField("lab-pub-utf8", l.T("lab.prop.utf8"), f.UTF8, func(b bool) { f.UTF8 = b }),
 		),
 		el("fieldset", "lab-user-props").Body(
-			textEl("legend", "", l.T("lab.prop.user")),
+			msgEl(l, "legend", "", "lab.prop.user"),
 			goapp.Range(f.User).Slice(func(i int) goapp.UI { return p.renderUserProp(l, i) }),
 			button("lab-pub-user-add", l.T("lab.prop.user.add"), false, func(ctx goapp.Context, e goapp.Event) {
 				f.User = append(f.User, userProp{})
@@ -133,7 +132,7 @@ func (p *labPublish) renderUserProp(l i18n.Lang, i int) goapp.UI {
 				Aria("label", tf(l, "lab.prop.user.remove", "n", n)).
 				OnClick(func(ctx goapp.Context, e goapp.Event) {
 					if i < len(f.User) {
-						f.User = slices.Delete(f.User, i, i+1)
+						f.User = append(f.User[:i], f.User[i+1:]...)
 					}
 				}),
 			errorLine(l, "lab-user-"+n, err),

@@ -54,13 +54,13 @@ func (s *labSubscribe) Render() goapp.UI {
 		Class("lab-card", "lab-subscribe").
 		Aria("labelledby", "lab-sub-heading").
 		Body(
-			textEl("h3", "", l.T("lab.subscribe.title")).ID("lab-sub-heading"),
+			msgEl(l, "h3", "", "lab.subscribe.title").ID("lab-sub-heading"),
 			el("form", "").
 				ID("lab-sub-form").
 				OnSubmit(s.subscribe).
 				Body(
 					el("div", "lab-grid").Body(
-						el("div", "").Class("lab-field", "lab-field-wide").Body(
+						el("div", "lab-field lab-field-wide").Body(
 							textField(l, "lab-sub-filter", l.T("lab.filter"), f.Filter, s.ferr, false, func(v string) { f.Filter, s.ferr = v, nil }),
 						),
 						selectField("lab-sub-qos", l.T("lab.qos"), strconv.Itoa(int(f.QoS)), qosChoices(l),
@@ -72,7 +72,7 @@ func (s *labSubscribe) Render() goapp.UI {
 						goapp.If(v5, checkField("lab-sub-rap", l.T("lab.rap"), f.RetainAsPublished, func(b bool) { f.RetainAsPublished = b })),
 					),
 					el("div", "lab-actions").Body(
-						textEl("button", "", l.T("lab.subscribe")).
+						msgEl(l, "button", "", "lab.subscribe").
 							Attr("type", "submit").
 							ID("lab-subscribe").
 							Class("button", "button-primary").
@@ -91,7 +91,7 @@ func (s *labSubscribe) Render() goapp.UI {
 
 func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 	if len(s.Subs) == 0 {
-		return textEl("p", "lab-empty", l.T("lab.subs.none"))
+		return msgEl(l, "p", "lab-empty", "lab.subs.none")
 	}
 	return el("ul", "lab-subs").
 		ID("lab-subs").
@@ -108,7 +108,7 @@ func (s *labSubscribe) renderSubs(l i18n.Lang) goapp.UI {
 			if sub.RetainHandling != 0 {
 				opts = append(opts, l.T("lab.rh"+strconv.Itoa(int(sub.RetainHandling))))
 			}
-			unsub := textEl("button", "", l.T("lab.unsubscribe")).
+			unsub := msgEl(l, "button", "", "lab.unsubscribe").
 				Attr("type", "button").
 				Class("button", "lab-unsubscribe").
 				Aria("label", tf(l, "lab.unsubscribe.from", "filter", sub.Filter)).

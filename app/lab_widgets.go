@@ -99,7 +99,7 @@ func passwordField(id, label, value string, set func(string)) goapp.UI {
 
 // textArea is a labelled multi-line input.
 func textArea(id, label, value string, set func(string)) goapp.UI {
-	return el("div", "").Class("lab-field", "lab-field-wide").Body(
+	return el("div", "lab-field lab-field-wide").Body(
 		textEl("label", "", label).Attr("for", id),
 		textEl("textarea", "", value).
 			ID(id).
@@ -111,7 +111,7 @@ func textArea(id, label, value string, set func(string)) goapp.UI {
 
 // checkField is a checkbox with its label after it.
 func checkField(id, label string, checked bool, set func(bool)) goapp.UI {
-	return el("div", "").Class("lab-field", "lab-check").Body(
+	return el("div", "lab-field lab-check").Body(
 		goapp.ElemSelfClosing("input").
 			Attr("type", "checkbox").
 			ID(id).

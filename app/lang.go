@@ -1,14 +1,15 @@
 package app
 
 import (
+	"encoding/json"
+
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/mqttlab/mqttlab/app/i18n"
 )
 
-// langState is the go-app state that holds the language the user chose. It
-// is persisted in local storage, so a reload keeps it, and broadcast, so
-// other tabs of the app follow.
+// langState is the local storage key of the language the user chose, a
+// shared value (shared.go): a reload keeps it, other tabs of the app follow.
 const langState = "mqttlab.lang"
 
 // observeLang keeps *lang equal to the chosen language for as long as the
@@ -16,18 +17,19 @@ const langState = "mqttlab.lang"
 // page in step. Pages call it in OnMount and pass the language down to the
 // components they render.
 func observeLang(ctx goapp.Context, lang *i18n.Lang) {
-	ctx.ObserveState(langState).
-		OnChange(func() {
-			*lang = i18n.Parse(string(*lang))
-			ctx.Page().SetLang(lang.HTMLTag())
-		}).
-		Value(lang)
-	*lang = i18n.Parse(string(*lang))
-	ctx.Page().SetLang(lang.HTMLTag())
+	sharedLang.watch(ctx, func(raw json.RawMessage) {
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, lang); err != nil {
+				goapp.Log("app: " + langState + ": " + err.Error())
+			}
+		}
+		*lang = i18n.Parse(string(*lang))
+		ctx.Page().SetLang(lang.HTMLTag())
+	})
 }
 
 // setLang makes l the language of the app, in this tab and the others, now
 // and after a reload.
 func setLang(ctx goapp.Context, l i18n.Lang) {
-	ctx.SetState(langState, l, goapp.Persist, goapp.Broadcast)
+	sharedLang.set(ctx, l)
 }

@@ -1,7 +1,7 @@
 package app
 
 import (
-	"slices"
+	"encoding/json"
 	"strings"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -52,12 +52,14 @@ func registerLesson(l lessonDef) {
 		}
 	}
 	// Insert in order: a generic sort of lessonDef would cost ~19 KB of
-	// WebAssembly for a dozen elements.
+	// WebAssembly for a dozen elements, slices.Insert ~4 KB.
 	i := len(lessons)
 	for i > 0 && lessons[i-1].Order > l.Order {
 		i--
 	}
-	lessons = slices.Insert(lessons, i, l)
+	lessons = append(lessons, lessonDef{})
+	copy(lessons[i+1:], lessons[i:])
+	lessons[i] = l
 }
 
 // lessonBySlug finds a lesson and its index in the path.
@@ -70,8 +72,8 @@ func lessonBySlug(slug string) (lessonDef, int, bool) {
 	return lessonDef{}, -1, false
 }
 
-// progressState is the go-app state holding the slugs of the lessons whose
-// self-check turned green, persisted in local storage.
+// progressState is the local storage key of the slugs of the lessons whose
+// self-check turned green, a shared value (shared.go).
 const progressState = "mqttlab.lessons.done"
 
 // progress is the set of lessons done.
@@ -80,14 +82,24 @@ type progress map[string]bool
 // observeProgress keeps *p equal to the learner's progress while the
 // component that owns ctx is mounted.
 func observeProgress(ctx goapp.Context, p *progress) {
-	ctx.ObserveState(progressState).Value(p)
+	sharedProgress.watch(ctx, func(raw json.RawMessage) { *p = progressOf(raw) })
+}
+
+// progressOf reads the progress stored as raw; none when it does not read.
+func progressOf(raw json.RawMessage) progress {
+	var p progress
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &p); err != nil {
+			goapp.Log("app: " + progressState + ": " + err.Error())
+		}
+	}
+	return p
 }
 
 // markLessonDone records slug as done, in this tab, the others, and after
 // a reload.
 func markLessonDone(ctx goapp.Context, slug string) {
-	var p progress
-	ctx.GetState(progressState, &p)
+	p := progressOf(sharedProgress.get(ctx))
 	if p[slug] {
 		return
 	}
@@ -95,7 +107,7 @@ func markLessonDone(ctx goapp.Context, slug string) {
 	for k, v := range p {
 		next[k] = v
 	}
-	ctx.SetState(progressState, next, goapp.Persist, goapp.Broadcast)
+	sharedProgress.set(ctx, next)
 }
 
 // lessonSlug returns the slug in a /lessons/{slug} path, or "".

@@ -201,7 +201,7 @@ func (e *historyExperiment) renderPacket(l i18n.Lang, p int) goapp.UI {
 // renderPicked explains the field the learner picked.
 func (e *historyExperiment) renderPicked(l i18n.Lang) goapp.UI {
 	if e.picked.v < 0 {
-		return textEl("p", "caption", l.T("lesson.history.pick")).ID("history-picked")
+		return msgEl(l, "p", "caption", "lesson.history.pick").ID("history-picked")
 	}
 	pk := &e.packets[e.picked.p]
 	f := pk.ex[e.picked.v].Fields[e.picked.f]

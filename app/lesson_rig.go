@@ -276,7 +276,9 @@ func (r *rig) received(m *rigMember, msg *client.Message) {
 	defer r.mu.Unlock()
 	m.msgs = append(m.msgs, *msg)
 	if len(m.msgs) > rigKeep {
-		m.msgs = slices.Delete(m.msgs, 0, len(m.msgs)-rigKeep)
+		n := copy(m.msgs, m.msgs[len(m.msgs)-rigKeep:])
+		clear(m.msgs[n:])
+		m.msgs = m.msgs[:n]
 	}
 	r.version++
 }
@@ -305,6 +307,6 @@ func (r *rig) event(m *rigMember, e client.Event) {
 func (r *rig) logOf(name string, limit int) []store.Packet {
 	since := r.logSince()
 	pkts := store.Log.Newest(limit, func(p *store.Packet) bool { return p.Client == name && p.Seq > since })
-	slices.Reverse(pkts)
+	reversePackets(pkts)
 	return pkts
 }

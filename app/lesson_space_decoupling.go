@@ -62,7 +62,13 @@ func (e *spaceExperiment) OnDismount() {
 
 // spaceApps returns the names of the lesson's subscribers in the lab.
 func spaceApps() []string {
-	return slices.DeleteFunc(store.Clients.Names(), func(n string) bool { return !strings.HasPrefix(n, spaceAppPrefix) })
+	var apps []string
+	for _, n := range store.Clients.Names() {
+		if strings.HasPrefix(n, spaceAppPrefix) {
+			apps = append(apps, n)
+		}
+	}
+	return apps
 }
 
 // toggle starts or stops the sensor.
@@ -236,7 +242,7 @@ func (e *spaceExperiment) Render() goapp.UI {
 // renderKnows says what each party knows, and shows the last PUBLISH a
 // subscriber received, field by field.
 func (e *spaceExperiment) renderKnows(l i18n.Lang, last *store.Packet) goapp.UI {
-	var packet goapp.UI = textEl("p", "empty", l.T("lesson.space.no_packet"))
+	var packet goapp.UI = msgEl(l, "p", "empty", "lesson.space.no_packet")
 	if last != nil {
 		packet = el("div", "").Body(
 			el("p", "caption").Body(textEl("code", "", last.Client), goapp.Text(" · "+last.Time.Local().Format("15:04:05.000"))),
@@ -244,15 +250,15 @@ func (e *spaceExperiment) renderKnows(l i18n.Lang, last *store.Packet) goapp.UI 
 		)
 	}
 	return el("div", "lesson-knows").ID("space-knows").Body(
-		textEl("h3", "", l.T("lesson.space.knows_title")),
+		msgEl(l, "h3", "", "lesson.space.knows_title"),
 		el("ul", "").Body(
 			el("li", "").Body(goapp.Text(l.T("lesson.space.broker_at")+" "), textEl("code", "", store.Clients.DefaultURL())),
-			textEl("li", "", l.T("lesson.space.knows_sensor")),
-			textEl("li", "", l.T("lesson.space.knows_app")),
-			textEl("li", "", l.T("lesson.space.knows_broker")),
+			msgEl(l, "li", "", "lesson.space.knows_sensor"),
+			msgEl(l, "li", "", "lesson.space.knows_app"),
+			msgEl(l, "li", "", "lesson.space.knows_broker"),
 		),
-		textEl("h3", "", l.T("lesson.space.packet_title")),
+		msgEl(l, "h3", "", "lesson.space.packet_title"),
 		packet,
-		textEl("p", "caption", l.T("lesson.space.packet_caption")),
+		msgEl(l, "p", "caption", "lesson.space.packet_caption"),
 	)
 }

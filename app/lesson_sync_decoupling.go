@@ -287,7 +287,7 @@ func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), '
 func renderPace(l i18n.Lang, pace syncPace) goapp.UI {
 	box := el("div", "lesson-pace").ID("sync-pace")
 	if pace.sent == 0 {
-		return box.Body(textEl("h3", "", l.T("lesson.sync.pace_title")), textEl("p", "empty", l.T("lesson.sync.no_burst")))
+		return box.Body(msgEl(l, "h3", "", "lesson.sync.pace_title"), msgEl(l, "p", "empty", "lesson.sync.no_burst"))
 	}
 	rateText := func(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }
 	const width, left, right = 640.0, 150.0, 10.0
@@ -310,7 +310,7 @@ func renderPace(l i18n.Lang, pace syncPace) goapp.UI {
 	}
 	marks = append(marks, svgText(left, 88, "0 s"), svgText(width-right-40, 88, seconds(span)+" s"))
 	return box.Body(
-		textEl("h3", "", l.T("lesson.sync.pace_title")),
+		msgEl(l, "h3", "", "lesson.sync.pace_title"),
 		textEl("p", "", tf(l, "lesson.sync.pub_rate", "n", strconv.Itoa(pace.sent), "r", rateText(pace.pubRate))).ID("sync-pub-rate"),
 		textEl("p", "", tf(l, "lesson.sync.sub_rate", "m", strconv.Itoa(pace.handled),
 			"r", rateText(pace.handledRate), "k", strconv.Itoa(pace.sent-pace.handled))).ID("sync-sub-rate"),

@@ -129,7 +129,7 @@ func (e *timeExperiment) Render() goapp.UI {
 				button("time-status", l.T("lesson.time.status"), !lessonConnected(timeSensor), e.status),
 			),
 			lessonParty(l, "time-phone", l.T("lesson.time.phone"), timePhone,
-				textEl("p", "caption", l.T("lesson.time.session")),
+				msgEl(l, "p", "caption", "lesson.time.session"),
 				textEl("p", "", present).ID("time-present"),
 				toggle,
 				lessonLastMessage(l, "time-phone-got", timePhone, e.packets),
@@ -138,9 +138,9 @@ func (e *timeExperiment) Render() goapp.UI {
 		),
 		e.renderError(),
 		el("div", "lesson-queue").ID("time-queue").Body(
-			textEl("h3", "", l.T("lesson.time.queue_title")),
+			msgEl(l, "h3", "", "lesson.time.queue_title"),
 			held,
-			textEl("p", "caption", l.T("lesson.time.queue_caption")),
+			msgEl(l, "p", "caption", "lesson.time.queue_caption"),
 		),
 		e.renderDiagram(),
 		renderRoutes(l, routes),
@@ -152,7 +152,7 @@ func (e *timeExperiment) Render() goapp.UI {
 func (e *timeExperiment) renderTablet(l i18n.Lang, added bool) goapp.UI {
 	if !added {
 		return el("div", "lesson-party lesson-party-later").Body(
-			textEl("h3", "", l.T("lesson.time.tablet")),
+			msgEl(l, "h3", "", "lesson.time.tablet"),
 			button("time-late", l.T("lesson.time.late"), false, e.late),
 		)
 	}

@@ -121,9 +121,9 @@ func (e *introExperiment) Render() goapp.UI {
 				textField(l, "intro-reading", l.T("lesson.intro.reading"), e.reading, nil, true, func(s string) { e.reading = s }),
 				button("intro-publish", l.T("lesson.intro.publish"), !device, e.publishReading).Class("button-primary"),
 				lessonState("intro-fan", fanText).DataSet("fan", fan),
-				textEl("p", "caption", l.T("lesson.intro.firmware")),
+				msgEl(l, "p", "caption", "lesson.intro.firmware"),
 			),
-			textEl("div", "lesson-broker", l.T("lessons.broker")).Aria("hidden", "true"),
+			msgEl(l, "div", "lesson-broker", "lessons.broker").Aria("hidden", "true"),
 			lessonParty(l, "intro-cloud", l.T("lesson.intro.cloud"), introCloud,
 				lessonState("intro-last-reading", lastReading),
 				el("div", "lesson-buttons").Body(

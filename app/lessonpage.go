@@ -45,8 +45,8 @@ func (p *lessonsPage) Render() goapp.UI {
 	if !ok {
 		return &shell{Lang: l, Active: "/lessons", Title: l.T("lessons.title"), Content: []goapp.UI{
 			el("section", "page-intro").Body(
-				textEl("h1", "", l.T("lessons.title")),
-				textEl("p", "lead", l.T("lessons.summary")),
+				msgEl(l, "h1", "", "lessons.title"),
+				msgEl(l, "p", "lead", "lessons.summary"),
 			),
 			&lessonPath{Lang: l, Progress: p.progress},
 		}}
@@ -55,7 +55,7 @@ func (p *lessonsPage) Render() goapp.UI {
 	done := p.progress[lesson.Slug]
 	content := []goapp.UI{
 		el("nav", "lesson-crumbs").Body(
-			textEl("a", "", l.T("lessons.title")).Attr("href", "/lessons"),
+			msgEl(l, "a", "", "lessons.title").Attr("href", "/lessons"),
 			textEl("span", "", " / "+strings.Replace(l.T("lessons.number"), "{n}", strconv.Itoa(lesson.Order), 1)),
 		),
 		textEl("h1", "", title),
@@ -68,7 +68,7 @@ func (p *lessonsPage) Render() goapp.UI {
 	if p.exp != nil {
 		p.exp.setup(l, lesson.Slug, func(ctx goapp.Context) { markLessonDone(ctx, lesson.Slug) })
 		content = append(content, el("section", "lesson-experiment").Aria("label", l.T("lessons.experiment")).Body(
-			textEl("h2", "", l.T("lessons.experiment")),
+			msgEl(l, "h2", "", "lessons.experiment"),
 			p.exp,
 		))
 	}
@@ -90,7 +90,7 @@ func (p *lessonsPage) lessonNav(i int) goapp.UI {
 	}
 	if i+1 < len(lessons) {
 		next := lessons[i+1]
-		links = append(links, textEl("a", "", l.T(next.Key+".title")+" →").Class("button", "button-primary").ID("lesson-next").Attr("href", "/lessons/"+next.Slug))
+		links = append(links, textEl("a", "button button-primary", l.T(next.Key+".title")+" →").ID("lesson-next").Attr("href", "/lessons/"+next.Slug))
 	}
 	return nav.Body(links...)
 }

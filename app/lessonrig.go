@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,7 +115,7 @@ func (r *lessonRig) read(ctx goapp.Context) bool {
 // prefix, oldest first.
 func lessonPackets(prefix string) []store.Packet {
 	ps := store.Log.Newest(0, func(p *store.Packet) bool { return strings.HasPrefix(p.Client, prefix) })
-	slices.Reverse(ps)
+	reversePackets(ps)
 	return ps
 }
 
@@ -209,4 +208,12 @@ func (r *lessonRig) renderError() goapp.UI {
 		return nil
 	}
 	return textEl("p", "lab-error", describeError(r.lang, r.err)).Attr("role", "alert")
+}
+
+// reversePackets reverses ps in place (slices.Reverse would bring its own
+// generic code for store.Packet).
+func reversePackets(ps []store.Packet) {
+	for i, j := 0, len(ps)-1; i < j; i, j = i+1, j-1 {
+		ps[i], ps[j] = ps[j], ps[i]
+	}
 }

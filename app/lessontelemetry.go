@@ -134,11 +134,11 @@ func (r *lessonRig) observe(ctx goapp.Context, n int, sessions bool) {
 func (r *lessonRig) renderDiagram() goapp.UI {
 	l := r.lang
 	return el("div", "lesson-diagram").Body(
-		textEl("h3", "", l.T("lessons.diagram")),
+		msgEl(l, "h3", "", "lessons.diagram"),
 		&flowDiagram{Lang: l, Feed: r.feed},
 		el("p", "caption").Body(
 			goapp.Text(l.T("lessons.diagram.more")+" "),
-			textEl("a", "", l.T("nav.visualize")).Attr("href", "/visualize"),
+			msgEl(l, "a", "", "nav.visualize").Attr("href", "/visualize"),
 		),
 	)
 }
@@ -186,13 +186,13 @@ func renderRoutes(l i18n.Lang, routes []flow.Route) goapp.UI {
 			goapp.Text(": "+strings.Join(parts, l.T("lessons.route.sep"))),
 		))
 	}
-	var list goapp.UI = textEl("p", "empty", l.T("lessons.route.none"))
+	var list goapp.UI = msgEl(l, "p", "empty", "lessons.route.none")
 	if len(items) > 0 {
 		list = el("ul", "lesson-routes").Body(items...)
 	}
 	return el("div", "lesson-routes-box").ID("lesson-routes").Body(
-		textEl("h3", "", l.T("lessons.route.title")),
+		msgEl(l, "h3", "", "lessons.route.title"),
 		list,
-		textEl("p", "caption", l.T("lessons.route.caption")),
+		msgEl(l, "p", "caption", "lessons.route.caption"),
 	)
 }

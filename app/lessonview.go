@@ -91,18 +91,18 @@ func lessonTrail(l i18n.Lang, ps []store.Packet) goapp.UI {
 			textEl("span", "lesson-packet-what", packetLine(l, &p)),
 		))
 	}
-	var list goapp.UI = textEl("p", "empty", l.T("lessons.trail.empty"))
+	var list goapp.UI = msgEl(l, "p", "empty", "lessons.trail.empty")
 	if len(rows) > 0 {
 		list = el("ol", "lesson-trail").Body(rows...)
 	}
 	return el("div", "lesson-trail-box").ID("lesson-trail").Body(
-		textEl("h3", "", l.T("lessons.trail.title")),
+		msgEl(l, "h3", "", "lessons.trail.title"),
 		list,
 		el("p", "caption").Body(
 			goapp.Text(l.T("lessons.trail.more")+" "),
-			textEl("a", "", l.T("nav.inspector")).Attr("href", "/inspector"),
+			msgEl(l, "a", "", "nav.inspector").Attr("href", "/inspector"),
 			goapp.Text(" · "),
-			textEl("a", "", l.T("nav.lab")).Attr("href", "/lab"),
+			msgEl(l, "a", "", "nav.lab").Attr("href", "/lab"),
 		),
 	)
 }

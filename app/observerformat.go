@@ -65,7 +65,9 @@ func obsDuration(l i18n.Lang, d time.Duration) string {
 	s := int64(d / time.Second)
 	day, hour, minute, sec := s/86400, s/3600%24, s/60%60, s%60
 	two := func(msg string, a, b int64) string {
-		return strings.NewReplacer("{a}", strconv.FormatInt(a, 10), "{b}", strconv.FormatInt(b, 10)).Replace(msg)
+		// Two ReplaceAll, not a strings.Replacer: the numbers hold no
+		// braces, and the Replacer's code is ~20 KB of WebAssembly.
+		return strings.ReplaceAll(strings.ReplaceAll(msg, "{a}", strconv.FormatInt(a, 10)), "{b}", strconv.FormatInt(b, 10))
 	}
 	switch {
 	case day > 0:

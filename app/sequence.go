@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"sort"
 
 	"github.com/mqttlab/mqttlab/app/store"
@@ -111,7 +110,7 @@ type flowKey struct {
 // a SUBSCRIBE with its SUBACK, a PINGREQ with its PINGRESP. An answer
 // whose opening packet is older than the diagram belongs to no exchange.
 func layoutSequence(pkts []store.Packet, max int) sequenceLayout {
-	sorted := slices.Clone(pkts)
+	sorted := append([]store.Packet(nil), pkts...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Seq < sorted[j].Seq })
 	var out sequenceLayout
 	if max > 0 && len(sorted) > max {

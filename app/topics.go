@@ -175,8 +175,8 @@ func (p *topicsPage) Render() goapp.UI {
 	}
 	return &shell{Lang: l, Active: "/topics", Title: l.T("topics.title"), Content: []goapp.UI{
 		el("section", "page-intro").Body(
-			textEl("h1", "", l.T("topics.title")),
-			textEl("p", "lead", l.T("topics.lead")),
+			msgEl(l, "h1", "", "topics.title"),
+			msgEl(l, "p", "lead", "topics.lead"),
 			&observerStatus{Lang: l, Status: p.status, Err: p.err, Watching: watching},
 		),
 		p.renderPlayground(),

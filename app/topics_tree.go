@@ -19,28 +19,28 @@ func (p *topicsPage) renderPlayground() goapp.UI {
 	var result goapp.UI
 	switch {
 	case p.filter == "":
-		result = textEl("p", "", l.T("topics.filter.hint")).ID("filter-result").Class("filter-result", "hint")
+		result = msgEl(l, "p", "filter-result hint", "topics.filter.hint").ID("filter-result")
 	case p.view.FilterErr != nil:
 		rule := protocol.RuleOf(p.view.FilterErr)
 		var ruleUI goapp.UI
 		if rule != "" {
 			ruleUI = textEl("span", "rule", "["+rule+"]")
 		}
-		result = el("p", "").ID("filter-error").Class("filter-result", "error").Attr("role", "alert").Body(
+		result = el("p", "filter-result error").ID("filter-error").Attr("role", "alert").Body(
 			textEl("span", "error-title", l.T("topics.filter.invalid")+" "),
 			goapp.Text(filterProblem(l, p.filter)+" "),
 			ruleUI,
 		)
 	default:
-		result = el("p", "").ID("filter-result").Class("filter-result", "ok").Body(
+		result = el("p", "filter-result ok").ID("filter-result").Body(
 			textEl("code", "", p.filter),
 			goapp.Text(" "),
 			textEl("span", "", matchesText(l, p.view.Matches)).ID("filter-matches"),
 		)
 	}
 	return el("section", "observer-section").ID("filter-playground").Aria("labelledby", "filter-playground-h").Body(
-		textEl("h2", "", l.T("topics.filter")).ID("filter-playground-h"),
-		textEl("label", "field-label", l.T("topics.filter.label")).Attr("for", "topic-filter"),
+		msgEl(l, "h2", "", "topics.filter").ID("filter-playground-h"),
+		msgEl(l, "label", "field-label", "topics.filter.label").Attr("for", "topic-filter"),
 		goapp.ElemSelfClosing("input").
 			ID("topic-filter").
 			Class("filter-input").
@@ -105,7 +105,7 @@ func (p *topicsPage) renderTree() goapp.UI {
 		hidden = textEl("p", "notice", obsFill(l.T("topics.hidden"), uint64(v.Hidden))).ID("topics-hidden")
 	}
 	if p.sysErr != nil {
-		sysErr = textEl("p", "", p.sysErr.Error()).Class("notice", "notice-error").Attr("role", "alert")
+		sysErr = textEl("p", "notice notice-error", p.sysErr.Error()).Attr("role", "alert")
 	}
 	switch {
 	case len(v.Rows) > 0:
@@ -113,17 +113,17 @@ func (p *topicsPage) renderTree() goapp.UI {
 	case p.search != "" && v.Topics > 0:
 		body = textEl("p", "empty", tf(l, "topics.search.none", "text", p.search))
 	default:
-		body = textEl("p", "empty", l.T("topics.none"))
+		body = msgEl(l, "p", "empty", "topics.none")
 	}
 	return el("section", "observer-section").ID("topics-tree").Aria("labelledby", "topics-tree-h").Body(
-		textEl("h2", "", l.T("topics.tree")).ID("topics-tree-h"),
-		textEl("p", "caption", l.T("topics.tree.caption")),
+		msgEl(l, "h2", "", "topics.tree").ID("topics-tree-h"),
+		msgEl(l, "p", "caption", "topics.tree.caption"),
 		el("label", "check").Body(
 			goapp.ElemSelfClosing("input").ID("topics-sys").Attr("type", "checkbox").Attr("checked", p.showSys).Attr("disabled", p.obs == nil).OnChange(p.onSys),
 			goapp.Text(" "),
-			textEl("span", "", l.T("topics.sys.label")),
+			msgEl(l, "span", "", "topics.sys.label"),
 		),
-		textEl("p", "caption", l.T("topics.sys.caption")).ID("sys-caption"),
+		msgEl(l, "p", "caption", "topics.sys.caption").ID("sys-caption"),
 		sysErr,
 		textEl("p", "summary", strings.ReplaceAll(obsFill(l.T("topics.summary_line"), v.Messages), "{levels}", obsCount(uint64(v.Nodes)))).ID("topics-summary"),
 		p.renderSearch(),
@@ -144,7 +144,7 @@ func (p *topicsPage) renderSearch() goapp.UI {
 			ID("topics-search-count").Attr("role", "status")
 	}
 	return el("div", "topics-search").Body(
-		textEl("label", "field-label", l.T("topics.search.label")).Attr("for", "topics-search"),
+		msgEl(l, "label", "field-label", "topics.search.label").Attr("for", "topics-search"),
 		goapp.ElemSelfClosing("input").ID("topics-search").Class("filter-input").Attr("type", "search").
 			Attr("value", p.search).Attr("placeholder", l.T("topics.search.placeholder")).OnInput(p.onSearch),
 		count,
@@ -175,15 +175,8 @@ type topicTreeTable struct {
 func (t *topicTreeTable) Render() goapp.UI {
 	l := t.Lang
 	return el("div", "table-scroll").Body(
-		el("table", "").ID("topic-tree").Class("data-table", "topic-tree").Body(
-			el("thead", "").Body(el("tr", "").Body(
-				textEl("th", "", l.T("topics.col.topic")).Attr("scope", "col"),
-				textEl("th", "num", l.T("topics.col.messages")).Attr("scope", "col"),
-				textEl("th", "num", l.T("topics.col.rate")).Attr("scope", "col"),
-				textEl("th", "", l.T("topics.col.payload")).Attr("scope", "col"),
-				textEl("th", "", l.T("topics.col.trend")).Attr("scope", "col"),
-				textEl("th", "", l.T("topics.col.retained")).Attr("scope", "col"),
-			)),
+		el("table", "data-table topic-tree").ID("topic-tree").Body(
+			tableHead(l, true, topicCols),
 			el("tbody", "").Body(
 				goapp.Range(t.Rows).Slice(func(i int) goapp.UI {
 					return &topicTreeRow{Lang: l, Row: t.Rows[i], Selected: t.Rows[i].Path == t.Selected}
@@ -236,7 +229,7 @@ func (t *topicTreeRow) Render() goapp.UI {
 		toggle = el("span", "tree-leaf").Aria("hidden", true)
 	}
 	if r.Dollar {
-		dollar = textEl("span", "", l.T("topics.dollar")).Class("badge", "badge-dollar").Title(l.T("topics.dollar.title"))
+		dollar = msgEl(l, "span", "badge badge-dollar", "topics.dollar").Title(l.T("topics.dollar.title"))
 	}
 	var count goapp.UI
 	if r.Topic {
@@ -246,7 +239,7 @@ func (t *topicTreeRow) Render() goapp.UI {
 		below = textEl("span", "total", "Σ "+obsCount(r.Total)).Title(l.T("topics.total.title"))
 	}
 	if r.Retained {
-		retained = textEl("span", "", l.T("topics.retained")).Class("badge", "badge-retained")
+		retained = msgEl(l, "span", "badge badge-retained", "topics.retained")
 	}
 	name := r.Name
 	if name == "" {
@@ -265,7 +258,7 @@ func (t *topicTreeRow) Render() goapp.UI {
 	return el("tr", "").DataSet("topic", r.Path).Class(classes...).Body(
 		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
 		el("td", "num").Body(count, below),
-		textEl("td", "", obsRate(r.Rate)).Class("num", "rate"),
+		textEl("td", "num rate", obsRate(r.Rate)),
 		el("td", "").Body(payload),
 		el("td", "trend").Body(t.renderSpark()),
 		el("td", "").Body(retained),
@@ -282,3 +275,6 @@ func (t *topicTreeRow) onToggle(ctx goapp.Context, e goapp.Event) {
 func (t *topicTreeRow) onPick(ctx goapp.Context, e goapp.Event) {
 	ctx.NewActionWithValue(topicSelect, t.Row.Path)
 }
+
+// The columns of the page's tables: class and message key of each.
+var topicCols = [][2]string{{"", "topics.col.topic"}, {"num", "topics.col.messages"}, {"num", "topics.col.rate"}, {"", "topics.col.payload"}, {"", "topics.col.trend"}, {"", "topics.col.retained"}}

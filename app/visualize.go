@@ -52,14 +52,14 @@ func (p *visualizePage) Render() goapp.UI {
 	}
 	return &shell{Lang: l, Active: "/visualize", Title: l.T("visualize.title"), Content: []goapp.UI{
 		el("section", "page-intro").Body(
-			textEl("h1", "", l.T("visualize.title")),
-			textEl("p", "lead", l.T("visualize.summary")),
-			textEl("p", "viz-intro", l.T("visualize.intro")),
+			msgEl(l, "h1", "", "visualize.title"),
+			msgEl(l, "p", "lead", "visualize.summary"),
+			msgEl(l, "p", "viz-intro", "visualize.intro"),
 		),
 		el("div", "viz-view-controls").Aria("label", l.T("visualize.view")).Attr("role", "group").Body(
 			textEl("button", "button", pause).ID("viz-pause").Attr("type", "button").Aria("pressed", p.paused).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.paused = !p.paused; p.applyRate() }),
-			textEl("button", "button", l.T("visualize.slow_motion")).ID("viz-slow").Attr("type", "button").Aria("pressed", p.slow).
+			msgEl(l, "button", "button", "visualize.slow_motion").ID("viz-slow").Attr("type", "button").Aria("pressed", p.slow).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { p.slow = !p.slow; p.applyRate() }),
 		),
 		&flowDiagram{Lang: l, Feed: p.feed},
@@ -91,8 +91,8 @@ func vizInputChecked(ctx goapp.Context) bool { return ctx.JSSrc().Get("checked")
 // vizQoSSelect is a select of the three QoS levels.
 func vizQoSSelect(id, value string, l i18n.Lang, set func(string)) goapp.UI {
 	return el("select", "").ID(id).OnChange(func(ctx goapp.Context, e goapp.Event) { set(vizInputValue(ctx)) }, id).Body(
-		textEl("option", "", l.T("visualize.qos0")).Attr("value", "0").Attr("selected", value == "0"),
-		textEl("option", "", l.T("visualize.qos1")).Attr("value", "1").Attr("selected", value == "1"),
-		textEl("option", "", l.T("visualize.qos2")).Attr("value", "2").Attr("selected", value == "2"),
+		msgEl(l, "option", "", "visualize.qos0").Attr("value", "0").Attr("selected", value == "0"),
+		msgEl(l, "option", "", "visualize.qos1").Attr("value", "1").Attr("selected", value == "1"),
+		msgEl(l, "option", "", "visualize.qos2").Attr("value", "2").Attr("selected", value == "2"),
 	)
 }

@@ -141,28 +141,28 @@ func (p *vizLabPanel) renderSubscribers() goapp.UI {
 	for _, s := range subs {
 		items = append(items, p.renderSubscriber(s))
 	}
-	var list goapp.UI = textEl("p", "viz-empty", l.T("visualize.subs.none"))
+	var list goapp.UI = msgEl(l, "p", "viz-empty", "visualize.subs.none")
 	if len(items) > 0 {
 		list = el("ul", "viz-subs").ID("viz-subs").Body(items...)
 	}
 	return el("section", "viz-panel").Aria("labelledby", "viz-subs-heading").Body(
-		textEl("h2", "", l.T("visualize.subs.title")).ID("viz-subs-heading"),
-		textEl("p", "viz-help", l.T("visualize.subs.help")),
+		msgEl(l, "h2", "", "visualize.subs.title").ID("viz-subs-heading"),
+		msgEl(l, "p", "viz-help", "visualize.subs.help"),
 		el("form", "viz-form").
 			OnSubmit(func(ctx goapp.Context, e goapp.Event) { e.PreventDefault(); p.addSubscriber() }).
 			Body(
-				textEl("label", "", l.T("visualize.subs.filter")).Attr("for", "viz-sub-filter"),
+				msgEl(l, "label", "", "visualize.subs.filter").Attr("for", "viz-sub-filter"),
 				goapp.ElemSelfClosing("input").ID("viz-sub-filter").Attr("type", "text").Attr("value", p.subFilter).
 					Attr("spellcheck", "false").Attr("autocomplete", "off").
 					OnInput(func(ctx goapp.Context, e goapp.Event) { p.subFilter = vizInputValue(ctx) }),
-				textEl("label", "", l.T("visualize.qos")).Attr("for", "viz-sub-qos"),
+				msgEl(l, "label", "", "visualize.qos").Attr("for", "viz-sub-qos"),
 				vizQoSSelect("viz-sub-qos", p.subQoS, l, func(v string) { p.subQoS = v }),
 				el("label", "viz-check").Body(
 					goapp.ElemSelfClosing("input").ID("viz-sub-persistent").Attr("type", "checkbox").Attr("checked", p.subPersistent).
 						OnChange(func(ctx goapp.Context, e goapp.Event) { p.subPersistent = vizInputChecked(ctx) }),
 					goapp.Text(l.T("visualize.subs.persistent")),
 				),
-				textEl("button", "", l.T("visualize.subs.add")).ID("viz-add-sub").Class("button", "button-primary").Attr("type", "submit"),
+				msgEl(l, "button", "button button-primary", "visualize.subs.add").ID("viz-add-sub").Attr("type", "submit"),
 			),
 		goapp.If(p.subErr != "", textEl("p", "viz-error", p.subErr).Attr("role", "alert")),
 		list,
@@ -205,7 +205,7 @@ func (p *vizLabPanel) renderSubscriber(s *vizSubscriber) goapp.UI {
 	// same function literal: the scope (which subscriber, which action,
 	// which way the toggle goes) makes it take the new one.
 	button := func(class, text string, fn func()) goapp.HTMLElem {
-		return textEl("button", "", text).Class("button", class).Attr("type", "button").
+		return textEl("button", "button "+class, text).Attr("type", "button").
 			OnClick(func(ctx goapp.Context, e goapp.Event) { fn() }, id, class, slow)
 	}
 	var actions []goapp.UI
@@ -265,16 +265,16 @@ func (p *vizLabPanel) renderPublisher() goapp.UI {
 		rates = append(rates, textEl("option", "", fmt.Sprintf(l.T("visualize.pub.rate_n"), v)).Attr("value", v).Attr("selected", r == p.pubRate))
 	}
 	return el("section", "viz-panel").Aria("labelledby", "viz-pub-heading").Body(
-		textEl("h2", "", l.T("visualize.pub.title")).ID("viz-pub-heading"),
-		textEl("p", "viz-help", l.T("visualize.pub.help")),
+		msgEl(l, "h2", "", "visualize.pub.title").ID("viz-pub-heading"),
+		msgEl(l, "p", "viz-help", "visualize.pub.help"),
 		el("div", "viz-form").Body(
-			textEl("label", "", l.T("visualize.pub.topic")).Attr("for", "viz-pub-topic"),
+			msgEl(l, "label", "", "visualize.pub.topic").Attr("for", "viz-pub-topic"),
 			goapp.ElemSelfClosing("input").ID("viz-pub-topic").Attr("type", "text").Attr("value", p.pubTopic).
 				Attr("spellcheck", "false").Attr("autocomplete", "off").
 				OnInput(func(ctx goapp.Context, e goapp.Event) { p.pubTopic = vizInputValue(ctx) }),
-			textEl("label", "", l.T("visualize.qos")).Attr("for", "viz-pub-qos"),
+			msgEl(l, "label", "", "visualize.qos").Attr("for", "viz-pub-qos"),
 			vizQoSSelect("viz-pub-qos", p.pubQoS, l, func(v string) { p.pubQoS = v }),
-			textEl("label", "", l.T("visualize.pub.rate")).Attr("for", "viz-pub-rate"),
+			msgEl(l, "label", "", "visualize.pub.rate").Attr("for", "viz-pub-rate"),
 			el("select", "").ID("viz-pub-rate").
 				OnChange(func(ctx goapp.Context, e goapp.Event) {
 					if r, err := strconv.ParseFloat(vizInputValue(ctx), 64); err == nil && r > 0 {
@@ -288,10 +288,10 @@ func (p *vizLabPanel) renderPublisher() goapp.UI {
 				goapp.Text(l.T("visualize.pub.retain")),
 			),
 			el("div", "viz-actions").Body(
-				textEl("button", "", start).ID("viz-pub-start").Class("button", "button-primary").Attr("type", "button").
+				textEl("button", "button button-primary", start).ID("viz-pub-start").Attr("type", "button").
 					Aria("pressed", running).
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.togglePublishing(ctx) }),
-				textEl("button", "button", l.T("visualize.pub.once")).ID("viz-pub-once").Attr("type", "button").
+				msgEl(l, "button", "button", "visualize.pub.once").ID("viz-pub-once").Attr("type", "button").
 					OnClick(func(ctx goapp.Context, e goapp.Event) { p.publishOnce(ctx) }),
 			),
 		),

@@ -152,29 +152,29 @@ func (d *flowDiagram) renderStatus(s *flow.Scene) goapp.UI {
 	var state goapp.UI
 	switch {
 	case d.Feed == nil || !goapp.IsClient:
-		state = textEl("span", "viz-state", l.T("visualize.state.idle"))
+		state = msgEl(l, "span", "viz-state", "visualize.state.idle")
 	case d.status.State == vizLive:
-		state = textEl("span", "", l.T("visualize.state.live")).Class("viz-state", "viz-live")
+		state = msgEl(l, "span", "viz-state viz-live", "visualize.state.live")
 	case d.status.State == vizDown:
 		msg := l.T("visualize.state.down")
 		if d.status.Err != nil {
 			msg += " " + d.status.Err.Error()
 		}
-		state = textEl("span", "", msg).Class("viz-state", "viz-down")
+		state = textEl("span", "viz-state viz-down", msg)
 	default:
-		state = textEl("span", "viz-state", l.T("visualize.state.connecting"))
+		state = msgEl(l, "span", "viz-state", "visualize.state.connecting")
 	}
 	items := []goapp.UI{state}
 	if d.status.Unread > 0 {
-		items = append(items, textEl("span", "", fmt.Sprintf(l.T("visualize.status.unread"), d.status.Unread, d.status.UnreadErr)).Class("viz-badge", "viz-unread").Attr("role", "alert"))
+		items = append(items, textEl("span", "viz-badge viz-unread", fmt.Sprintf(l.T("visualize.status.unread"), d.status.Unread, d.status.UnreadErr)).Attr("role", "alert"))
 	}
 	if d.Feed != nil && d.rate == 0 && d.status.State == vizLive {
-		items = append(items, textEl("span", "", l.T("visualize.status.paused")).Class("viz-badge", "viz-paused"))
+		items = append(items, msgEl(l, "span", "viz-badge viz-paused", "visualize.status.paused"))
 	} else if d.rate > 0 && d.rate < 1 {
-		items = append(items, textEl("span", "viz-badge", l.T("visualize.status.slow")))
+		items = append(items, msgEl(l, "span", "viz-badge", "visualize.status.slow"))
 	}
 	if s.Sampled > 1 {
-		items = append(items, textEl("span", "", fmt.Sprintf(l.T("visualize.status.sampled"), s.Sampled)).ID("viz-sampled").Class("viz-badge", "viz-sampled").
+		items = append(items, textEl("span", "viz-badge viz-sampled", fmt.Sprintf(l.T("visualize.status.sampled"), s.Sampled)).ID("viz-sampled").
 			Title(l.T("visualize.status.sampled_why")))
 	}
 	if s.HaveStats {

@@ -338,7 +338,9 @@ func (m *Model) subscriptionEvent(ev *SubscriptionEvent) {
 		}
 		m.asSub(c)
 	case "removed":
-		c.filters = slices.DeleteFunc(c.filters, func(f string) bool { return f == ev.Filter })
+		if i := slices.Index(c.filters, ev.Filter); i >= 0 { // filters are unique
+			c.filters = append(c.filters[:i], c.filters[i+1:]...)
+		}
 	}
 }
 

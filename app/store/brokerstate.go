@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -503,11 +502,11 @@ func (v *BrokerView) SysUint(name string) (uint64, bool) {
 func (s *BrokerState) View() BrokerView {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v := BrokerView{Self: s.self, Sys: maps.Clone(s.sys), ClientsMore: s.clientsMore, RetainedMore: s.retainedMore,
+	v := BrokerView{Self: s.self, Sys: cloneMap(s.sys), ClientsMore: s.clientsMore, RetainedMore: s.retainedMore,
 		Totals: s.totals, Rates: slices.Clone(s.rates), Bad: s.bad, BadErr: s.badErr}
 	for _, c := range s.clients {
 		cc := *c
-		cc.Subscriptions = maps.Clone(c.Subscriptions)
+		cc.Subscriptions = cloneSubs(c.Subscriptions)
 		cc.Self = c.ID == s.self
 		v.Clients = append(v.Clients, cc)
 	}
@@ -530,5 +529,43 @@ func (s *BrokerState) View() BrokerView {
 
 // SortedSubscriptions returns a client's filters in order.
 func (c *ClientInfo) SortedSubscriptions() []string {
-	return slices.Sorted(maps.Keys(c.Subscriptions))
+	return sortedKeys(c.Subscriptions)
+}
+
+// The browser app is WebAssembly, where maps.Clone and
+// slices.Sorted(maps.Keys(…)) bring the runtime's map cloning and the
+// iterators' generic code for each map type: these loops cost less.
+
+// cloneMap returns a copy of m (nil when m is).
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// cloneSubs returns a copy of m (nil when m is).
+func cloneSubs(m map[string]int) map[string]int {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]int, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -287,7 +287,7 @@ func NewClientID(name string) string {
 	}
 	b.WriteByte('-')
 	suffix := strconv.FormatUint(rand.Uint64N(1<<24), 16)
-	b.WriteString(strings.Repeat("0", 6-len(suffix)) + suffix)
+	b.WriteString("000000"[len(suffix):] + suffix) // at most 6 digits
 	return b.String()
 }
 
@@ -357,7 +357,9 @@ func (l *Lab) Remove(name string) error {
 		return ErrNoClient
 	}
 	c := l.clients[i]
-	l.clients = slices.Delete(l.clients, i, i+1)
+	copy(l.clients[i:], l.clients[i+1:])
+	l.clients[len(l.clients)-1] = nil
+	l.clients = l.clients[:len(l.clients)-1]
 	c.gen++ // its events are stale from now on
 	cl := c.cl
 	c.cl = nil

@@ -301,7 +301,9 @@ func (l *Lab) Unsubscribe(ctx context.Context, name, filter string) (protocol.Re
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c.subs = slices.DeleteFunc(c.subs, func(x Sub) bool { return x.Filter == filter })
+	if i := slices.IndexFunc(c.subs, func(x Sub) bool { return x.Filter == filter }); i >= 0 { // filters are unique
+		c.subs = append(c.subs[:i], c.subs[i+1:]...)
+	}
 	l.changedLocked(c)
 	return code, nil
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -273,7 +272,7 @@ func (t *TopicTree) View(q TreeQuery) TreeView {
 	var walk func(n *tnode, depth int, rowsOn bool) bool
 	walk = func(n *tnode, depth int, rowsOn bool) bool {
 		inside := false
-		for _, name := range slices.Sorted(maps.Keys(n.children)) {
+		for _, name := range n.sortedNames() {
 			c := n.children[name]
 			p := c.path
 			row := TopicRow{Path: p, Name: name, Depth: depth, Count: c.count, Total: c.total, Rate: c.rate,
@@ -322,4 +321,15 @@ func (n *tnode) mark(text string, topics *int) bool {
 		found = found || c.found
 	}
 	return found
+}
+
+// sortedNames returns the names of n's children in order (a loop, not
+// slices.Sorted(maps.Keys(…)): see cloneMap).
+func (n *tnode) sortedNames() []string {
+	names := make([]string, 0, len(n.children))
+	for name := range n.children {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
