@@ -87,3 +87,34 @@ func hasHan(s string) bool {
 	}
 	return false
 }
+
+// TestLanguageFollowsOtherTabs: the language chosen in one page of the
+// site reaches the other pages already open (through local storage and its
+// storage event). The other page is a same-origin frame, which shares the
+// local storage of the tab and, like another tab, gets the event.
+func TestLanguageFollowsOtherTabs(t *testing.T) {
+	t.Parallel()
+	tab := browsertest.NewTab(t)
+	lab := startPages(t, "-scenario", "none")
+	tab.Navigate(lab.URL + "/")
+	tab.WaitApp(appReady)
+	tab.WaitText("main h1", "See MQTT at work")
+
+	if _, err := browsertest.Eval[bool](tab, `(() => {
+		const f = document.createElement("iframe");
+		f.id = "other"; f.src = "/lessons"; f.style.width = "800px"; f.style.height = "600px";
+		document.body.append(f);
+		return true;
+	})()`); err != nil {
+		t.Fatal(err)
+	}
+	const other = `document.getElementById("other").contentDocument`
+	tab.WaitFunc(other + `?.querySelector('.app[data-runtime="wasm"] #lang-zh') != null`)
+	if _, err := browsertest.Eval[bool](tab, `(`+other+`.getElementById("lang-zh").click(), true)`); err != nil {
+		t.Fatal(err)
+	}
+	tab.WaitFunc(other + `.documentElement.lang.startsWith("zh")`)
+	// The page that did not click follows.
+	tab.WaitFunc(`document.documentElement.lang.startsWith("zh")`)
+	tab.WaitText("main h1", "看见 MQTT 如何工作")
+}
