@@ -56,6 +56,7 @@ var _ = i18n.Define(map[string]i18n.Text{
 	"topics.spark":              {En: "{field}: last {n} values, from {min} to {max}", Zh: "{field}：最近 {n} 个值，从 {min} 到 {max}"},
 	"topics.spark.value":        {En: "value", Zh: "数值"},
 	"topics.spark.fields":       {En: "Field drawn", Zh: "绘制的字段"},
+	"topics.lab.selected":       {En: "Selected topic", Zh: "选中的主题"},
 	"topics.lab.subscribe":      {En: "Subscribe in lab", Zh: "在实验室中订阅"},
 	"topics.lab.publish":        {En: "Publish in lab", Zh: "在实验室中发布"},
 })

@@ -107,6 +107,13 @@ func (p *topicsPage) renderTree() goapp.UI {
 	if p.sysErr != nil {
 		sysErr = textEl("p", "notice notice-error", p.sysErr.Error()).Attr("role", "alert")
 	}
+	var bar goapp.UI
+	for _, r := range v.Rows {
+		if r.Path == p.selected {
+			bar = &topicLabBar{Lang: l, Row: r}
+			break
+		}
+	}
 	switch {
 	case len(v.Rows) > 0:
 		body = &topicTreeTable{Lang: l, Rows: v.Rows, Selected: p.selected}
@@ -131,6 +138,7 @@ func (p *topicsPage) renderTree() goapp.UI {
 		dropped,
 		body,
 		hidden,
+		bar,
 	)
 }
 
@@ -251,12 +259,8 @@ func (t *topicTreeRow) Render() goapp.UI {
 	}
 	pick := el("button", "topic-name").Attr("type", "button").Aria("expanded", t.Selected).
 		Title(r.Path).Body(textEl("code", "", name)).OnClick(t.onPick)
-	var actions goapp.UI
-	if t.Selected {
-		actions = t.renderLabActions()
-	}
 	return el("tr", "").DataSet("topic", r.Path).Class(classes...).Body(
-		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar, actions),
+		el("th", "tree-name").Attr("scope", "row").Style("--depth", strconv.Itoa(r.Depth)).Body(toggle, pick, dollar),
 		el("td", "num").Body(count, below),
 		textEl("td", "num rate", obsRate(r.Rate)),
 		el("td", "").Body(payload),

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mqttlab/mqttlab/internal/browsertest"
 	"github.com/mqttlab/mqttlab/protocol"
@@ -153,31 +152,6 @@ func press(t *testing.T, tab *browsertest.Tab, selector string) {
 	}
 }
 
-// toLab runs click, a script that clicks a button opening the lab and
-// returns a string, until the lab opens, and returns what its last run
-// returned. A click can be lost on a live tree: when a new topic appears
-// above the selected row, the rows move down and the row's buttons are
-// drawn anew, and a click on the old button just before is dropped with
-// it. A user clicks again; so does the test, at most three times.
-func toLab(t *testing.T, tab *browsertest.Tab, click string) string {
-	t.Helper()
-	var got string
-	for try := 0; try < 3; try++ {
-		var err error
-		if got, err = browsertest.Eval[string](tab, click); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 50; i++ {
-			if path, _ := browsertest.Eval[string](tab, `location.pathname`); path == "/lab" {
-				return got
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Logf("the lab did not open after click %d; clicking again", try+1)
-	}
-	return got
-}
-
 // rowSelector is the selector of the tree's row of path.
 func rowSelector(path string) string { return `#topic-tree tr[data-topic=` + jsQuote(path) + `]` }
 
@@ -257,8 +231,9 @@ func TestTopicsDemo(t *testing.T) {
 	// A topic taken to the lab: a new client, connected, with the filter
 	// filled in; subscribing brings the topic's messages.
 	press(t, tab, rowSelector(power)+` .topic-name`)
-	tab.WaitVisible("#topic-subscribe")
-	toLab(t, tab, `(document.querySelector("#topic-subscribe")?.click(), "")`)
+	// The selected topic's buttons stand in a bar outside the live table.
+	tab.WaitText("#topic-actions .topic-actions-path", power)
+	press(t, tab, "#topic-subscribe")
 	tab.WaitApp(appReady + " .lab")
 	tab.WaitVisible(`#lab-status[data-status="connected"]`)
 	if v, _ := browsertest.Eval[string](tab, `document.querySelector("#lab-sub-filter").value`); v != power {
@@ -279,11 +254,14 @@ func TestTopicsDemo(t *testing.T) {
 	tab.WaitVisible("#topic-publish")
 	// The payload shown and the click at once: the door may change in
 	// between.
-	state := toLab(t, tab, `(() => {
-		const s = document.querySelector('`+rowSelector(door)+` .preview')?.textContent;
-		document.querySelector("#topic-publish")?.click();
-		return s ?? "";
+	state, err := browsertest.Eval[string](tab, `(() => {
+		const s = document.querySelector('`+rowSelector(door)+` .preview').textContent;
+		document.querySelector("#topic-publish").click();
+		return s;
 	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if state != "open" && state != "closed" {
 		t.Errorf("the door's payload reads %q, want open or closed", state)
 	}
