@@ -126,18 +126,11 @@ func appBreakdown(b *strings.Builder, m *module, pk *packager, modPath string, t
 		fmt.Fprintf(b, "  %11s  %s\n", commas(g.n), g.name)
 	}
 	slices.SortFunc(list, bySize)
-	fmt.Fprintf(b, "\n  code by package:\n")
-	rest := 0
+	names, sizes := make([]string, len(list)), make([]int, len(list))
 	for i, p := range list {
-		if i < top {
-			fmt.Fprintf(b, "  %11s  %s\n", commas(p.n), p.name)
-		} else {
-			rest += p.n
-		}
+		names[i], sizes[i] = p.name, p.n
 	}
-	if len(list) > top {
-		fmt.Fprintf(b, "  %11s  %d other packages\n", commas(rest), len(list)-top)
-	}
+	writePackages(b, names, sizes, top, commas)
 }
 
 // moduleGroup names the part of the program a package belongs to: the

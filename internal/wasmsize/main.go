@@ -174,17 +174,27 @@ func breakdown(b *strings.Builder, base, with *module, pk *packager, top int) {
 	if len(pkgs) == 0 {
 		return
 	}
+	names, sizes := make([]string, len(pkgs)), make([]int, len(pkgs))
+	for i, p := range pkgs {
+		names[i], sizes[i] = p.name, p.n
+	}
+	writePackages(b, names, sizes, top, signed)
+}
+
+// writePackages lists the first top packages, largest first, with their
+// sizes written by num, and sums the others in one line.
+func writePackages(b io.Writer, names []string, sizes []int, top int, num func(int) string) {
 	fmt.Fprintf(b, "\n  code by package:\n")
 	rest := 0
-	for i, p := range pkgs {
+	for i, name := range names {
 		if i < top {
-			fmt.Fprintf(b, "  %11s  %s\n", signed(p.n), p.name)
+			fmt.Fprintf(b, "  %11s  %s\n", num(sizes[i]), name)
 		} else {
-			rest += p.n
+			rest += sizes[i]
 		}
 	}
-	if len(pkgs) > top {
-		fmt.Fprintf(b, "  %11s  %d other packages\n", signed(rest), len(pkgs)-top)
+	if len(names) > top {
+		fmt.Fprintf(b, "  %11s  %d other packages\n", num(rest), len(names)-top)
 	}
 }
 
