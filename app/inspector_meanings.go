@@ -246,7 +246,7 @@ func explainMeaning(l i18n.Lang, f protocol.Field) string {
 }
 
 // explainValue shows the value of field f in l: English is the codec's
-// own; other languages translate the meaning of a reason code and the
+// own; other languages translate the name and meaning of a reason code and the
 // first of explainWords found after the last quote (a string's content is
 // the user's).
 func explainValue(l i18n.Lang, f protocol.Field) string {
@@ -257,7 +257,15 @@ func explainValue(l i18n.Lang, f protocol.Field) string {
 	// "0x10 No matching subscribers: The message was accepted but…"
 	if code, _, ok := strings.Cut(v, ": "); ok && len(code) > 4 && strings.HasSuffix(f.Key, ".code") {
 		if b, err := strconv.ParseUint(code[2:4], 16, 8); err == nil {
-			return code + "：" + reasonMeaning(l, protocol.ReasonCode(b))
+			// The name as the lab shows it: 0x00 is named by its packet.
+			rc, t := protocol.ReasonCode(b), protocol.Type(0)
+			switch f.Key {
+			case "suback.code":
+				t = protocol.SUBACK
+			case "disconnect.code":
+				t = protocol.DISCONNECT
+			}
+			return reasonCode(l, rc, t) + "：" + reasonMeaning(l, rc)
 		}
 	}
 	at := strings.LastIndexByte(v, '"') + 1
