@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -10,37 +9,17 @@ import (
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/protocol/client"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/broker/brokertest"
 )
 
-// startLessonBroker serves mqttlab's broker on 127.0.0.1 and returns it
-// with its tcp:// URL.
+// startLessonBroker serves mqttlab's broker, without $SYS, on 127.0.0.1
+// and returns it with its tcp:// URL.
 func startLessonBroker(t *testing.T) (*broker.Broker, string) {
 	t.Helper()
 	o := broker.Defaults()
 	o.SysInterval = -1
-	b, err := broker.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.Listen(ln)
-	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("broker shutdown: %v", err)
-		}
-		ln.Close()
-		<-done
-	})
-	return b, "tcp://" + ln.Addr().String()
+	b, addr := brokertest.Start(t, o)
+	return b, "tcp://" + addr
 }
 
 // waitRig polls cond, as the experiment's redraw loop does, until it

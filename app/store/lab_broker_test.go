@@ -3,42 +3,21 @@ package store
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/protocol/client"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/broker/brokertest"
 )
 
 // startBroker serves mqttlab's broker on a TCP port of 127.0.0.1 and
-// returns its tcp:// URL.
+// returns it with its tcp:// URL.
 func startBroker(t *testing.T, o broker.Options) (*broker.Broker, string) {
 	t.Helper()
-	b, err := broker.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.Listen(ln)
-	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("broker shutdown: %v", err)
-		}
-		ln.Close()
-		<-done
-	})
-	return b, "tcp://" + ln.Addr().String()
+	b, addr := brokertest.Start(t, o)
+	return b, "tcp://" + addr
 }
 
 // newTestLab returns a lab whose clients connect to url, and removes its

@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"context"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/mqttlab/mqttlab/protocol"
 	"github.com/mqttlab/mqttlab/protocol/client"
 	"github.com/mqttlab/mqttlab/server/broker"
+	"github.com/mqttlab/mqttlab/server/broker/brokertest"
 )
 
 // waitTimeout bounds every wait of the runner tests.
@@ -20,28 +20,7 @@ const waitTimeout = 10 * time.Second
 // test ends (after the runners, which are cleaned up first).
 func startBroker(t testing.TB) (*broker.Broker, string) {
 	t.Helper()
-	b, err := broker.New(broker.Options{SysInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.Listen(l)
-	}()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("broker shutdown: %v", err)
-		}
-		<-done
-	})
-	return b, l.Addr().String()
+	return brokertest.Start(t, broker.Options{SysInterval: -1})
 }
 
 // startRunner runs the scenario doc with o and closes the runner when the
