@@ -66,6 +66,13 @@ func startPages(t *testing.T, flags ...string) *labServer {
 	if err := configureAuth(cfg); err != nil { // -users, -acl
 		t.Fatal(err)
 	}
+	return serveLab(t, cfg)
+}
+
+// serveLab serves the command's HTTP handler for cfg with the broker and
+// fleet it configures, on 127.0.0.1, until the test ends.
+func serveLab(t *testing.T, cfg *config) *labServer {
+	t.Helper()
 	b, err := broker.New(cfg.broker)
 	if err != nil {
 		t.Fatal(err)

@@ -7,14 +7,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/mqttlab/mqttlab/protocol"
-	"github.com/mqttlab/mqttlab/server/broker"
 )
 
 // startLab serves the command's HTTP handler, configured by flags, with
@@ -26,29 +24,7 @@ func startLab(t *testing.T, flags ...string) string {
 		t.Fatal(err)
 	}
 	cfg.broker.SysInterval = -1
-	b, err := broker.New(cfg.broker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr, err := newFleet(b, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux, err := newMux(b, fr, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		srv.Close()
-		closeFleet(fr)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := b.Shutdown(ctx); err != nil {
-			t.Errorf("broker shutdown: %v", err)
-		}
-	})
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt"
+	return serveLab(t, cfg).WS
 }
 
 // dialWS opens a WebSocket to url with the given subprotocols and extra
