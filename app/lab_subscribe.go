@@ -143,22 +143,8 @@ func (s *labSubscribe) subscribe(ctx goapp.Context, e goapp.Event) {
 		s.err = store.ErrNotConnected
 		return
 	}
-	name := s.Name
-	var code protocol.ReasonCode
-	s.busy = true
-	labDo(ctx, func(ctx context.Context) (err error) {
-		code, err = store.Clients.Subscribe(ctx, name, sub)
-		return err
-	}, func(err error) {
-		s.busy = false
-		if name != s.Name {
-			return
-		}
-		if s.err = err; err == nil {
-			s.result = func(l i18n.Lang) string {
-				return tf(l, "lab.subscribed", "filter", sub.Filter, "code", reasonFull(l, code, protocol.SUBACK))
-			}
-		}
+	s.send(ctx, sub.Filter, "lab.subscribed", protocol.SUBACK, func(ctx context.Context, name string) (protocol.ReasonCode, error) {
+		return store.Clients.Subscribe(ctx, name, sub)
 	})
 }
 
@@ -167,13 +153,21 @@ func (s *labSubscribe) subscribe(ctx goapp.Context, e goapp.Event) {
 // with its row once the store drops the subscription, and go-app drops
 // what is dispatched from an element no longer mounted.
 func (s *labSubscribe) unsubscribe(filter string) {
-	ctx := s.ctx
 	s.result, s.err = nil, nil
+	s.send(s.ctx, filter, "lab.unsubscribed", protocol.UNSUBACK, func(ctx context.Context, name string) (protocol.ReasonCode, error) {
+		return store.Clients.Unsubscribe(ctx, name, filter)
+	})
+}
+
+// send runs a SUBSCRIBE or UNSUBSCRIBE of filter for the shown client,
+// busy until it is answered; the answer, of packet type t, is shown with
+// the message key unless another client is shown by then.
+func (s *labSubscribe) send(ctx goapp.Context, filter, key string, t protocol.Type, do func(context.Context, string) (protocol.ReasonCode, error)) {
 	name := s.Name
 	var code protocol.ReasonCode
 	s.busy = true
 	labDo(ctx, func(ctx context.Context) (err error) {
-		code, err = store.Clients.Unsubscribe(ctx, name, filter)
+		code, err = do(ctx, name)
 		return err
 	}, func(err error) {
 		s.busy = false
@@ -182,7 +176,7 @@ func (s *labSubscribe) unsubscribe(filter string) {
 		}
 		if s.err = err; err == nil {
 			s.result = func(l i18n.Lang) string {
-				return tf(l, "lab.unsubscribed", "filter", filter, "code", reasonFull(l, code, protocol.UNSUBACK))
+				return tf(l, key, "filter", filter, "code", reasonFull(l, code, t))
 			}
 		}
 	})
