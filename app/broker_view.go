@@ -151,28 +151,33 @@ type brokerClients struct {
 // Render draws the table.
 func (c *brokerClients) Render() goapp.UI {
 	l := c.Lang
-	var body goapp.UI
-	if len(c.Clients) == 0 {
-		body = msgEl(l, "p", "empty", "broker.clients.none")
-	} else {
+	return brokerTable(l, "clients", brokerClientCols, len(c.Clients), c.More,
+		func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} })
+}
+
+// brokerTable is a section of the broker page holding a table of n rows
+// made by row, with its heading, caption, empty and "more" notices from
+// the catalog's broker.{name}* messages; its id is broker-{name}.
+func brokerTable(l i18n.Lang, name string, cols [][2]string, n int, more bool, row func(i int) goapp.UI) goapp.UI {
+	key := "broker." + name
+	body := msgEl(l, "p", "empty", key+".none")
+	if n > 0 {
 		body = el("div", "table-scroll").Body(
 			el("table", "data-table").Body(
-				tableHead(l, true, brokerClientCols),
-				el("tbody", "").Body(
-					goapp.Range(c.Clients).Slice(func(i int) goapp.UI { return &brokerClientRow{Lang: l, Client: c.Clients[i]} }),
-				),
+				tableHead(l, true, cols),
+				el("tbody", "").Body(goapp.Range(make([]struct{}, n)).Slice(row)),
 			),
 		)
 	}
-	var more goapp.UI
-	if c.More {
-		more = msgEl(l, "p", "notice", "broker.clients.more")
+	var notice goapp.UI
+	if more {
+		notice = msgEl(l, "p", "notice", key+".more")
 	}
-	return el("section", "observer-section").ID("broker-clients").Aria("labelledby", "broker-clients-h").Body(
-		msgEl(l, "h2", "", "broker.clients").ID("broker-clients-h"),
-		msgEl(l, "p", "caption", "broker.clients.caption"),
+	return el("section", "observer-section").ID("broker-"+name).Aria("labelledby", "broker-"+name+"-h").Body(
+		msgEl(l, "h2", "", key).ID("broker-"+name+"-h"),
+		msgEl(l, "p", "caption", key+".caption"),
 		body,
-		more,
+		notice,
 	)
 }
 
@@ -272,29 +277,8 @@ type brokerRetained struct {
 // Render draws the table.
 func (r *brokerRetained) Render() goapp.UI {
 	l := r.Lang
-	var body goapp.UI
-	if len(r.Retained) == 0 {
-		body = msgEl(l, "p", "empty", "broker.retained.none")
-	} else {
-		body = el("div", "table-scroll").Body(
-			el("table", "data-table").Body(
-				tableHead(l, true, brokerRetainedCols),
-				el("tbody", "").Body(
-					goapp.Range(r.Retained).Slice(func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} }),
-				),
-			),
-		)
-	}
-	var more goapp.UI
-	if r.More {
-		more = msgEl(l, "p", "notice", "broker.retained.more")
-	}
-	return el("section", "observer-section").ID("broker-retained").Aria("labelledby", "broker-retained-h").Body(
-		msgEl(l, "h2", "", "broker.retained").ID("broker-retained-h"),
-		msgEl(l, "p", "caption", "broker.retained.caption"),
-		body,
-		more,
-	)
+	return brokerTable(l, "retained", brokerRetainedCols, len(r.Retained), r.More,
+		func(i int) goapp.UI { return &brokerRetainedRow{Lang: l, Msg: r.Retained[i]} })
 }
 
 // brokerRetainedRow is one retained message of the table.
